@@ -1,0 +1,1 @@
+"""Feedback models: Q&A, complaints, FAQ, ratings."""

@@ -1,0 +1,13 @@
+"""Test settings. DATABASE_URL and REDIS_URL point at real PostgreSQL and Redis (see Makefile)."""
+
+import os
+
+os.environ.setdefault("DEMO_MODE", "false")
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+CLOCK_OVERRIDE_ALLOWED = True
+AXES_FAILURE_LIMIT = 5
