@@ -24,6 +24,7 @@ class Status(models.TextChoices):
     RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
     RETURNED = "returned", _("Đã trả kết quả")
     WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+    STOPPED = "stopped", _("Dừng giải quyết")
 
 
 OPEN_STATUSES = (
@@ -66,6 +67,7 @@ NATIONAL_STATUS = {
     Status.RESULT_READY: NationalStatus.PROCESSED,
     Status.RETURNED: NationalStatus.RETURNED,
     Status.WITHDRAWN: NationalStatus.WITHDRAWN,
+    Status.STOPPED: NationalStatus.STOPPED,
 }
 
 
@@ -172,6 +174,7 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("rút hồ sơ lúc"), null=True, blank=True)
     refused_at = models.DateTimeField(_("từ chối lúc"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("dừng giải quyết lúc"), null=True, blank=True)
     was_late = models.BooleanField(_("đã từng trễ hạn"), default=False)
     apology_issued = models.BooleanField(_("đã có phiếu xin lỗi"), default=False)
     partner = models.ForeignKey(

@@ -1,0 +1,3 @@
+"""URL patterns: citizen pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns: desk pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns: partner pages."""
+
+urlpatterns: list = []
