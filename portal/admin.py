@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Agency, AuditEntry, CalendarOverride, Message, OfficerPost, PartnerSystem, User
+from portal.workdays import MAX_YEAR, MIN_YEAR, DayKind, format_day, weekday_name
 
 
 class OfficerPostInline(admin.TabularInline):
@@ -79,17 +86,168 @@ class OfficerPostAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name", "agency", "effective_from", "legal_basis"]
-    list_filter = ["kind", "date"]
-    search_fields = ["name", "legal_basis"]
+    """Decreed days off and compensatory working days (ngày nghỉ, ngày làm việc bù), with a preview of the year's
+    working calendar of any agency. Public holidays (Tết, Giỗ Tổ, 30/4, 1/5, 2/9…) come from the holidays library
+    and need no row here; saving or deleting a row recomputes the due dates of the open dossiers it affects."""
+
+    class Form(forms.ModelForm):
+        class Meta:
+            model = CalendarOverride
+            fields = ["date", "kind", "name", "legal_basis", "agency", "effective_from"]
+            help_texts = {
+                "date": _("Ngày được điều chỉnh."),
+                "kind": _(
+                    "“Ngày nghỉ”: thêm một ngày nghỉ (ví dụ ngày nghỉ hoán đổi). “Ngày làm việc bù”: một ngày "
+                    "thường nghỉ (thứ Bảy) nay làm việc. Các ngày lễ, Tết theo Bộ luật Lao động đã có sẵn."
+                ),
+                "name": _("Tên hiển thị khi giải thích hạn trả kết quả, ví dụ “Nghỉ hoán đổi dịp Quốc khánh”."),
+                "legal_basis": _(
+                    "Số, ngày và cơ quan ban hành văn bản, ví dụ “Thông báo 9441/TB-BNV ngày 16/10/2025”."
+                ),
+                "agency": _(
+                    "Để trống để áp dụng cho toàn tỉnh; chọn một cơ quan để áp dụng cho cơ quan đó và cấp dưới."
+                ),
+                "effective_from": _(
+                    "Ngày văn bản có hiệu lực. Hạn của hồ sơ chỉ tính theo điều chỉnh từ ngày này; khi lưu, hạn của "
+                    "các hồ sơ đang giải quyết bị ảnh hưởng được tính lại và người nộp được thông báo."
+                ),
+            }
+
+        def clean(self):
+            from portal.selectors import build_calendar
+
+            cleaned = super().clean()
+            day, kind, agency = cleaned.get("date"), cleaned.get("kind"), cleaned.get("agency")
+            if not day or not kind:
+                return cleaned
+            same_scope = CalendarOverride.objects.filter(date=day, agency=agency).exclude(pk=self.instance.pk)
+            if same_scope.exists():
+                raise forms.ValidationError(
+                    _("Ngày %(day)s đã có một điều chỉnh cho cùng phạm vi áp dụng; hãy sửa điều chỉnh đó.")
+                    % {"day": f"{day:%d/%m/%Y}"}
+                )
+            as_of = cleaned.get("effective_from") or day
+            others = build_calendar(
+                agency, as_of=max(as_of, day), exclude=(self.instance.pk,) if self.instance.pk else ()
+            )
+            info = others.day_info(day)
+            if kind == CalendarOverride.Kind.DAY_OFF and not info.is_working:
+                raise forms.ValidationError(
+                    _("Ngày %(day)s đã là ngày nghỉ (%(reason)s); không cần thêm.")
+                    % {"day": f"{day:%d/%m/%Y}", "reason": info.reason or weekday_name(day)}
+                )
+            if kind == CalendarOverride.Kind.WORKING_DAY and info.is_working:
+                raise forms.ValidationError(
+                    _("Ngày %(day)s đã là ngày làm việc; không cần thêm ngày làm việc bù.") % {"day": f"{day:%d/%m/%Y}"}
+                )
+            return cleaned
+
+    form = Form
+    list_display = ["day_with_weekday", "kind", "name", "scope", "effective_from", "legal_basis"]
+    list_filter = ["kind", "date", ("agency", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "legal_basis", "agency__name"]
     date_hierarchy = "date"
     autocomplete_fields = ["agency"]
     readonly_fields = ["created_at", "created_by"]
+    list_select_related = ["agency"]
+    change_list_template = "admin/portal/calendaroverride/change_list.html"
+    fieldsets = (
+        (None, {"fields": ("date", "kind", "name", "legal_basis")}),
+        (
+            _("Phạm vi và hiệu lực"),
+            {
+                "fields": ("agency", "effective_from"),
+                "description": _(
+                    "Điều chỉnh của cơ quan gần nhất được ưu tiên hơn điều chỉnh của cấp trên và của toàn tỉnh."
+                ),
+            },
+        ),
+        (_("Lịch sử"), {"fields": ("created_at", "created_by")}),
+    )
+
+    @admin.display(description=_("ngày"), ordering="date")
+    def day_with_weekday(self, obj: CalendarOverride) -> str:
+        return format_day(obj.date)
+
+    @admin.display(description=_("áp dụng cho"), ordering="agency__path")
+    def scope(self, obj: CalendarOverride) -> str:
+        return obj.agency.name if obj.agency_id else str(_("Toàn tỉnh"))
 
     def save_model(self, request, obj, form, change) -> None:
         if not obj.created_by_id:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        preview = path(
+            "xem-truoc/",
+            self.admin_site.admin_view(self.preview_view),
+            name="portal_calendaroverride_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request):
+        """The year's working calendar of an agency (or the province) as it stands today, month by month."""
+        from portal import clock
+        from portal.selectors import calendar_for, overrides_in_force
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = clock.today()
+        try:
+            year = int(request.GET.get("year") or today.year)
+        except ValueError:
+            year = today.year
+        year = min(max(year, MIN_YEAR), MAX_YEAR)
+        agency_id = request.GET.get("agency", "")
+        agency = Agency.objects.filter(pk=int(agency_id)).first() if agency_id.isdigit() else None
+        calendar = calendar_for(agency, as_of=today)
+        days = calendar.year_days(year)
+        by_date = {
+            o.date: o
+            for o in overrides_in_force(agency, as_of=today)
+            .filter(date__year=year)
+            .select_related("agency")
+            .order_by("effective_from", "pk")
+        }
+        months = []
+        for month in range(1, 13):
+            month_days = [info for info in days if info.day.month == month]
+            lead = [None] * month_days[0].day.weekday()
+            cells = lead + month_days
+            cells += [None] * (-len(cells) % 7)
+            months.append({"number": month, "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)]})
+        special = [
+            {"info": info, "override": by_date.get(info.day)}
+            for info in days
+            if info.kind not in (DayKind.WORKING, DayKind.WEEKEND)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Lịch làm việc năm %(year)s") % {"year": year},
+            "year": year,
+            "years": range(year - 2, year + 3),
+            "agency": agency,
+            "agencies": Agency.objects.filter(is_active=True).order_by("path"),
+            "calendar": calendar,
+            "weekday_names": list(
+                zip(
+                    [_("T2"), _("T3"), _("T4"), _("T5"), _("T6"), _("T7"), _("CN")],
+                    [weekday_name(date(2026, 3, 2) + timedelta(days=i)) for i in range(7)],  # Monday 2/3/2026 on
+                    strict=True,
+                )
+            ),
+            "months": months,
+            "special": special,
+            "working_days": calendar.working_days_in_year(year),
+            "counts": {
+                kind: sum(1 for info in days if info.kind == kind)
+                for kind in (DayKind.HOLIDAY, DayKind.DAY_OFF, DayKind.MAKE_UP)
+            },
+            "hours": ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in calendar.intervals),
+        }
+        return TemplateResponse(request, "admin/portal/calendaroverride/preview.html", context)
 
 
 @admin.register(Message)
