@@ -30,13 +30,24 @@ class AuditEntry(AppendOnlyModel):
         CALENDAR_CHANGED = "calendar_changed", _("Sửa lịch làm việc")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    # Append-only rows keep the user's id and label: no cascade or SET NULL may touch them (the trigger refuses).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(_("người thực hiện"), max_length=255, blank=True)
     action = models.CharField(_("hành động"), max_length=30, choices=Action.choices, db_index=True)
     target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     target_label = models.CharField(_("đối tượng"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)

@@ -1,0 +1,1 @@
+"""Channel plugins shipped with the portal. Each sub-package registers itself with the default registry."""
