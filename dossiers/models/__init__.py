@@ -6,6 +6,7 @@ from .codes import DossierCodeSequence
 from .core import Channel, Dossier, DossierEvent, NationalStatus, Status
 from .desk import ApologySlip, Handover, SupplementRequest
 from .documents import IssuedDocument
+from .numbering import DocumentNumber
 from .store import StoredDocument
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Attachment",
     "Channel",
     "ClockEntry",
+    "DocumentNumber",
     "Dossier",
     "DossierCodeSequence",
     "DossierEvent",
