@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("portal.accounts.urls")),
+    path("hop-thu-demo/", include("portal.notifications.urls")),
     path("thu-tuc/", include("procedures.urls")),
     path("", include("dossiers.urls")),
     path("", include("feedback.urls")),

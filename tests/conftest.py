@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.celery_fixtures import celery_processes  # noqa: F401  (real worker/beat processes, see the module)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls inside Playwright tests
 
 ARTIFACTS_DIR = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "artifacts"))
@@ -76,3 +78,26 @@ def _real_clock():
 
         with contextlib.suppress(Exception):  # the cache may be unreachable in pure unit tests
             clock.unfreeze()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """No test sees a working calendar another test built from its own (rolled-back) overrides or agencies."""
+    from portal.selectors import forget_calendars
+
+    forget_calendars()
+    yield
+    forget_calendars()
+
+
+@pytest.fixture
+def real_celery_worker(transactional_db, request):
+    """A real Celery worker process on the test database and REDIS_URL (see tests/workers.py).
+
+    Tasks it runs see only committed data: the fixture brings the transactional database with it.
+    """
+    from tests.workers import running_worker
+
+    log_path = ARTIFACTS_DIR / "celery-worker" / f"{request.node.name}.log"
+    with running_worker(log_path=log_path) as worker:
+        yield worker

@@ -24,8 +24,13 @@ def _embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = config("SECRET_KEY", None, help_text="Django secret key (at least 50 random characters).") or (
-    _embedded_secret_key()
+SECRET_KEY = (
+    config(
+        "SECRET_KEY",
+        None,
+        help_text="Django secret key (at least 50 random characters). Unset: a random key kept in VAR_DIR/secret_key.",
+    )
+    or _embedded_secret_key()
 )
 DEBUG = config("DEBUG", False, cast=bool, help_text="Show debug pages. Never on in production.")
 ALLOWED_HOSTS = config(
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.OfficerTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,6 +149,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Backups (Long An QĐ 30/2019 art 4.6: at least weekly): manage.py backup / restore and the weekly beat task.
+BACKUP_DIR = Path(config("BACKUP_DIR", str(VAR_DIR / "backups"), help_text="Folder for database and media backups."))
+BACKUP_KEEP = config("BACKUP_KEEP", 8, cast=int, help_text="How many backups to keep (the oldest are deleted).")
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -165,13 +174,14 @@ if REDIS_URL:
     }
 else:
     _queue = VAR_DIR / "celery"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_queue / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is ignored; naming it silences a kombu warning
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "out"),
         "data_folder_out": str(_queue / "out"),
         "data_folder_processed": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),  # broadcast (pidbox) files; default is ./control
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
@@ -210,6 +220,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# One counter per account whichever spelling is typed (e-mail case, +84 or 0 for phones).
+AXES_USERNAME_CALLABLE = "portal.accounts.backends.axes_username"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.views.auth.locked_out"  # renders AXES_LOCKOUT_TEMPLATE in words
+
+# Notification channels (portal/notifications): which plugin delivers each channel. "record" is the local stand-in
+# that keeps every message under var/deliveries/ (the demo mailbox shows them); "esms" is the eSMS.vn gateway.
+NOTIFICATION_BACKENDS = {
+    "email": "email",
+    "sms": config("SMS_BACKEND", "record", help_text="SMS delivery: 'record' (local stand-in) or 'esms' (eSMS.vn)."),
+    "zalo": "record",
+}
+ESMS = {
+    "API_KEY": config("ESMS_API_KEY", "", help_text="eSMS.vn API key (when SMS_BACKEND=esms)."),
+    "SECRET_KEY": config("ESMS_SECRET_KEY", "", help_text="eSMS.vn secret key (when SMS_BACKEND=esms)."),
+    "BRANDNAME": config("ESMS_BRANDNAME", "", help_text="Registered SMS brandname shown as the sender."),
+}
 
 # Content Security Policy (django-csp 4): only our own origin; htmx and charts are vendored.
 CONTENT_SECURITY_POLICY = {
@@ -237,6 +263,26 @@ PORTAL_BASE_URL = config(
     "PORTAL_BASE_URL", "http://127.0.0.1:8000", help_text="Absolute public URL, used in QR codes and messages."
 )
 DEMO_MODE = config("DEMO_MODE", False, cast=bool, help_text="Show the demo mailbox and demo logins.")
+
+# Digital signatures (dossiers/signing.py): each agency signs with <SIGNING_DIR>/<agency code>.pem and .key.
+SIGNING_DIR = Path(
+    config(
+        "SIGNING_DIR",
+        str(VAR_DIR / "pki"),
+        help_text="Folder of the agencies' signing certificates (<agency code>.pem, <agency code>.key); "
+        "manage.py make_demo_pki creates a demo CA and certificates there.",
+    )
+)
+SIGNING_TRUST_ROOTS = config(
+    "SIGNING_TRUST_ROOTS",
+    [],
+    cast=list,
+    help_text="Comma-separated PEM/DER files or folders of trusted root CA certificates used to verify signed PDFs. "
+    "Default: ca.pem in SIGNING_DIR (the demo CA).",
+)
+SIGNING_KEY_PASSPHRASE = config(
+    "SIGNING_KEY_PASSPHRASE", "", help_text="Passphrase of the agencies' private keys, if they are encrypted."
+)
 # Officers and administrators must use TOTP two-factor login (on in production).
 OTP_REQUIRED_FOR_OFFICERS = config(
     "OTP_REQUIRED_FOR_OFFICERS", False, cast=bool, help_text="Require TOTP for officers and administrators."
@@ -253,6 +299,28 @@ DESK_CHECK_SLA_HOURS = config(
 SUPPLEMENT_REQUEST_LIMIT_DAYS = 3  # ND 61/2018 art 19.4
 VERIFICATION_CODE_TTL_MINUTES = 15
 VERIFICATION_CODE_MAX_ATTEMPTS = 5
+
+# Public lookup and statistics (reporting helper; DESIGN §8, issue 7).
+LOOKUP_RATE_LIMIT = config(
+    "LOOKUP_RATE_LIMIT",
+    "30/m",
+    help_text="Public dossier look-ups allowed per client address (django-ratelimit rate such as 30/m), against "
+    "enumeration of dossier codes.",
+)
+TRUSTED_PROXY_HOPS = config(
+    "TRUSTED_PROXY_HOPS",
+    0,
+    cast=int,
+    help_text="Reverse proxies in front of the portal that append the client address to X-Forwarded-For (1 behind "
+    "one nginx). 0 uses the connection's address. Rate limits count per client address found this way.",
+)
+STATS_CACHE_SECONDS = config(
+    "STATS_CACHE_SECONDS",
+    3600,
+    cast=int,
+    help_text="How long statistics answers stay in the cache at most (they are invalidated on every change "
+    "anyway); 0 turns the statistics cache off.",
+)
 
 # Allow tests to move the portal clock across processes (see portal/clock.py). Never in production.
 CLOCK_OVERRIDE_ALLOWED = False

@@ -20,6 +20,7 @@ class EnvVar:
     name: str
     default: Any
     help_text: str
+    required: bool = False
 
 
 REGISTRY: dict[str, EnvVar] = {}
@@ -29,7 +30,7 @@ _MISSING = object()
 
 def config(name: str, default: Any = _MISSING, *, cast: type | None = str, help_text: str) -> Any:
     """Read ``name`` from the environment, documenting it; raise if required and absent."""
-    REGISTRY[name] = EnvVar(name, None if default is _MISSING else default, help_text)
+    REGISTRY[name] = EnvVar(name, None if default is _MISSING else default, help_text, required=default is _MISSING)
     if name not in os.environ:
         if default is _MISSING:
             raise environ.ImproperlyConfigured(f"Set the environment variable {name}: {help_text}")

@@ -1,0 +1,139 @@
+"""`manage.py envvars`: every environment variable the portal reads, with its default and meaning.
+
+The list is ``portal.settings.env.REGISTRY``, filled by each ``config(..., help_text=…)`` call; the settings
+modules of every environment are loaded (without installing them) so that production-only variables are listed
+too, and the defaults each environment changes are reported. ``--format markdown`` writes docs/configuration.md
+(``make docs``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.settings.env import REGISTRY, EnvVar
+
+# (module, what it is for). Each is executed once in a clean environment to see what it adds and changes;
+# base is executed again with servers configured, to list the variables read only then (DB_CONN_MAX_AGE…).
+SETTINGS_MODULES = (
+    ("portal.settings.base", ""),
+    ("portal.settings.dev", "`make run` and development (embedded defaults)"),
+    ("portal.settings.test", "the test suite (`make test`)"),
+    ("portal.settings.production", "production (docker-compose.yml)"),
+)
+# Placeholders, never used to connect: production refuses to load without a key, servers switch on more settings.
+SANDBOX_ENVIRON = {
+    "SECRET_KEY": "placeholder-only-to-load-the-settings-for-documentation",
+    "DATABASE_URL": "postgres://placeholder@localhost:5432/placeholder",
+    "REDIS_URL": "redis://localhost:6379/0",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Environment:
+    module: str
+    purpose: str
+    changed_defaults: dict[str, str]
+
+
+def collect() -> tuple[list[EnvVar], list[Environment]]:
+    """All variables (sorted) and, per settings module, the defaults it changes (os.environ.setdefault)."""
+    variables: dict[str, EnvVar] = {}  # the clean environment's registrations first: their defaults are the code's
+    environments = []
+    saved_environ, saved_registry = os.environ.copy(), dict(REGISTRY)
+    try:
+        for module_name, purpose in SETTINGS_MODULES:
+            os.environ.clear()
+            os.environ.update(SANDBOX_ENVIRON)
+            REGISTRY.clear()
+            spec = importlib.util.find_spec(module_name)
+            module = importlib.util.module_from_spec(spec)  # not put in sys.modules: the live settings stay
+            spec.loader.exec_module(module)
+            if purpose:
+                changed = {k: v for k, v in os.environ.items() if SANDBOX_ENVIRON.get(k) != v}
+                environments.append(Environment(module_name, purpose, changed))
+            for name, var in REGISTRY.items():
+                if name not in variables:
+                    variables[name] = var
+                elif var.required and not variables[name].required:
+                    variables[name] = dataclasses.replace(variables[name], required=True)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environ)
+        REGISTRY.clear()
+        REGISTRY.update(saved_registry)
+    for name, var in saved_registry.items():  # read outside the settings modules
+        variables.setdefault(name, var)
+    return sorted(variables.values(), key=lambda v: v.name), environments
+
+
+def show_default(value: Any) -> str:
+    """A default as an operator would type it; paths inside the project are shown relative to it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    text = str(value)
+    base = str(Path(settings.BASE_DIR))
+    for prefix in ("sqlite:///", "filemail://", ""):
+        if text.startswith(prefix + base + "/"):
+            return prefix + text[len(prefix) + len(base) + 1 :]
+    return text
+
+
+class Command(BaseCommand):
+    help = "In mọi biến môi trường mà cổng đọc, với giá trị mặc định và ý nghĩa."
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    def handle(self, *args, format: str, **options) -> None:
+        variables, environments = collect()
+        self.stdout.write(self.markdown(variables, environments) if format == "markdown" else self.text(variables))
+
+    def text(self, variables: list[EnvVar]) -> str:
+        width = max(len(v.name) for v in variables)
+        lines = []
+        for var in variables:
+            default = "(bắt buộc ở production)" if var.required else show_default(var.default) or "(trống)"
+            lines.append(f"{var.name:<{width}}  {default}\n{'':<{width}}  {var.help_text}")
+        return "\n".join(lines)
+
+    def markdown(self, variables: list[EnvVar], environments: list[Environment]) -> str:
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|")
+
+        lines = [
+            "# Configuration",
+            "",
+            "<!-- Generated by `make docs` (manage.py envvars --format markdown). Do not edit by hand. -->",
+            "",
+            "MotCua reads its whole configuration from environment variables (12-factor). Unset variables take",
+            "the embedded defaults below: SQLite under `var/`, Celery on kombu's filesystem broker, e-mail written",
+            "to `var/mail/`. Paths are relative to the project folder. `manage.py envvars` prints this list.",
+            "",
+            "| Variable | Default | Meaning |",
+            "|---|---|---|",
+        ]
+        for var in variables:
+            default = "**required in production**" if var.required else f"`{cell(show_default(var.default))}`"
+            if not var.required and show_default(var.default) == "":
+                default = "(empty)"
+            lines.append(f"| `{var.name}` | {default} | {cell(var.help_text)} |")
+        lines += ["", "## Defaults changed by each settings module", ""]
+        lines.append("`DJANGO_SETTINGS_MODULE` picks one; `manage.py` uses `portal.settings.dev`, WSGI and Docker")
+        lines.append("`portal.settings.production`, pytest `portal.settings.test`.")
+        lines.append("")
+        for env in environments:
+            changed = ", ".join(f"`{k}={v}`" for k, v in sorted(env.changed_defaults.items())) or "nothing"
+            lines.append(f"- `{env.module}`, {env.purpose}: {changed}.")
+        return "\n".join(lines) + "\n"
