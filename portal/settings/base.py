@@ -113,7 +113,15 @@ REDIS_URL = config("REDIS_URL", None, help_text="Redis URL for the task broker a
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    # Shared by the web and worker processes of the embedded default (rate limits, statistics cache).
+    # Shared by the web and worker processes of the embedded default (rate limits, statistics cache). It lives in
+    # its own SQLite file reached through its own connection (portal.dbrouters): a cache write made inside a business
+    # transaction can neither abort it nor be rolled back with it, and never takes the main database's write lock.
+    DATABASES["cache"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(VAR_DIR / "cache.sqlite3"),
+        "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+    }
+    DATABASE_ROUTERS = ["portal.dbrouters.CacheRouter"]
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 
 AUTH_USER_MODEL = "portal.User"
