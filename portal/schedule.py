@@ -53,6 +53,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/30"),  # sent once a day from TIMERS_DIGEST_HOUR; later runs find it sent
         "options": {"expires": 1790},
     },
+    # A procedure version published ahead of its effective date comes into force: point the catalogue at it
+    # (procedures.services.refresh_due_procedures; the catalogue pages also do it on read, so this is a backstop).
+    "procedures-versions-in-force": {
+        "task": "procedures.tasks.refresh_current_versions",
+        "schedule": crontab(minute=1),
+        "options": {"expires": 3500},
+    },
     # Long An QĐ 30/2019 art 4.6: back up at least once a week (Sunday 01:00, local time).
     "weekly-backup": {
         "task": "portal.backup.weekly",

@@ -6,9 +6,46 @@ ProcedureVersion, so that a dossier keeps the version in force on the day it was
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# File types a component may accept (content is checked on upload by the submission code).
+UPLOAD_TYPES = ("pdf", "jpeg", "png", "docx", "xlsx", "xml", "zip")
+
+
+def fee_list_problems(fees: object) -> list[str]:
+    """Problems of a fee list ``[{"label": …, "amount": …, "note": …}]`` (amount in đồng, whole number ≥ 0)."""
+    if fees in (None, ""):
+        return []
+    if not isinstance(fees, list):
+        return [str(_('Phí, lệ phí phải là danh sách [{"label": …, "amount": …, "note": …}].'))]
+    problems = []
+    for index, fee in enumerate(fees, start=1):
+        if not isinstance(fee, dict) or not str(fee.get("label", "")).strip():
+            problems.append(str(_("Khoản phí thứ %(n)s cần có tên (label).") % {"n": index}))
+            continue
+        extra = sorted(set(fee) - {"label", "amount", "note"})
+        if extra:
+            problems.append(
+                str(
+                    _("Khoản phí “%(label)s” có mục không dùng được: %(keys)s.")
+                    % {"label": fee["label"], "keys": ", ".join(extra)}
+                )
+            )
+        amount = fee.get("amount")
+        try:
+            ok = not isinstance(amount, bool) and Decimal(str(amount)) >= 0 and Decimal(str(amount)) % 1 == 0
+        except InvalidOperation:
+            ok = False
+        if not ok:
+            problems.append(
+                str(_("Khoản phí “%(label)s”: số tiền phải là số đồng nguyên, không âm.") % {"label": fee["label"]})
+            )
+    return problems
 
 
 class Sector(models.Model):
@@ -72,11 +109,18 @@ class SupplementPolicy(models.TextChoices):
     RESUME = "resume", _("Tiếp tục thời gian còn lại")
 
 
+class ProcedureQuerySet(models.QuerySet):
+    def published(self) -> ProcedureQuerySet:
+        """Procedures with a version in force: the public catalogue."""
+        return self.filter(current_version__isnull=False)
+
+
 class Procedure(models.Model):
     """An administrative procedure (thủ tục hành chính), identified by its national code.
 
     The name, sector, levels and agencies are copied here from the version in force so that the catalogue
-    lists and searches one table.
+    lists and searches one table. ``procedures.services`` keeps the copy right (publish, and when a version
+    published ahead of time comes into force: ``next_version_at``).
     """
 
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
@@ -99,15 +143,27 @@ class Procedure(models.Model):
         related_name="+",
     )
     search_text = models.TextField(editable=False, blank=True, help_text="lower-cased, accents removed")
+    search_name = models.TextField(editable=False, blank=True, help_text="the name, lower-cased, accents removed")
     current_version = models.ForeignKey(
         "ProcedureVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    next_version_at = models.DateTimeField(
+        _("phiên bản mới có hiệu lực lúc"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="when a version published ahead of time comes into force",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["code"]
+        indexes = [models.Index(fields=["next_version_at"], name="procedure_next_version_idx")]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
@@ -134,6 +190,13 @@ class ProcedureVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     change_note = models.CharField(_("nội dung thay đổi"), max_length=500, blank=True)
+    publication_decision = models.CharField(
+        _("quyết định công bố"),
+        max_length=255,
+        blank=True,
+        help_text=_("Số, ngày của quyết định công bố thủ tục, ví dụ 1234/QĐ-UBND ngày 01/7/2025."),
+    )
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     name = models.CharField(_("tên thủ tục"), max_length=500)
     sector = models.ForeignKey(Sector, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="versions")
@@ -170,7 +233,11 @@ class ProcedureVersion(models.Model):
     requires_signature = models.BooleanField(_("yêu cầu ký số đơn"), default=False)
     requires_payment = models.BooleanField(_("thanh toán trực tuyến"), default=False)
     eform_schema = models.JSONField(_("biểu mẫu điện tử"), default=dict, blank=True)
+    keywords = models.CharField(
+        _("từ khoá"), max_length=500, blank=True, help_text=_("Các từ người dân hay dùng để tìm thủ tục này.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -191,6 +258,29 @@ class ProcedureVersion(models.Model):
     def accepts_online(self) -> bool:
         return self.service_level >= 3
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def clean(self) -> None:
+        from procedures.eform import validate_schema
+
+        errors: dict[str, list[str]] = {}
+        if self.eform_schema:
+            problems = validate_schema(self.eform_schema)
+            if problems:
+                errors["eform_schema"] = problems
+        fee_problems = fee_list_problems(self.fees)
+        if fee_problems:
+            errors["fees"] = fee_problems
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def offers_templates(self) -> bool:
+        """Form templates are offered for download from level 2 (ND 43/2011 art 3; Bình Định 44/2019 art 2.4)."""
+        return self.service_level >= 2
+
 
 class Component(models.Model):
     """A document the dossier must or may contain (thành phần hồ sơ)."""
@@ -202,6 +292,12 @@ class Component(models.Model):
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=1)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     template_file = models.FileField(_("mẫu đơn, tờ khai"), upload_to="procedure-templates/", blank=True)
+    template_label = models.CharField(
+        _("tên mẫu"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Tờ khai đăng ký khai sinh (Mẫu ban hành kèm TT 04/2020/TT-BTP)."),
+    )
     document_kinds = models.ManyToManyField(
         DocumentKind, verbose_name=_("giấy tờ trong kho có thể dùng"), blank=True, related_name="components"
     )
@@ -219,6 +315,16 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        unknown = [t for t in (self.allowed_types or []) if t not in UPLOAD_TYPES]
+        if not isinstance(self.allowed_types, list) or unknown:
+            raise ValidationError(
+                {
+                    "allowed_types": _("Định dạng không hỗ trợ: %(types)s. Dùng được: %(known)s.")
+                    % {"types": ", ".join(map(str, unknown)) or "?", "known": ", ".join(UPLOAD_TYPES)}
+                }
+            )
 
 
 class RouteStep(models.Model):
@@ -251,3 +357,7 @@ class RouteStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+    def clean(self) -> None:
+        if self.share_percent is not None and not 0 < self.share_percent <= 100:
+            raise ValidationError({"share_percent": _("Tỷ lệ thời gian phải lớn hơn 0 và không quá 100%.")})

@@ -1,1 +1,0 @@
-"""Feedback models: Q&A, complaints, FAQ, ratings."""
