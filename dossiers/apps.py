@@ -14,6 +14,10 @@ class DossiersConfig(AppConfig):
 
         # After the agencies (portal, order 10) and the catalogue (20): a demo certificate for every agency.
         seed.register("pki", seed_pki, order=30)
+        # The demo citizen's document store (after the accounts and the catalogue's document kinds).
+        from .seed_submission import seed_submission
+
+        seed.register("document-store", seed_submission, order=40)
 
         # A calendar change recomputes the due dates of the open dossiers it affects (dossiers.calendar_changes).
         from . import calendar_changes
