@@ -302,11 +302,27 @@ def _hand_over(
     )
 
 
-def _default_department(dossier: Dossier) -> Agency:
-    step = _route_step(dossier, RouteStep.Role.SPECIALIST)
-    if step and step.department_id:
+def _step_agency(dossier: Dossier, role: str) -> Agency:
+    """The route step's department when it belongs to the competent agency, else the competent agency itself
+    (a commune procedure's route names one commune's division; another commune handles its own dossiers)."""
+    step = _route_step(dossier, role)
+    if step and step.department_id and step.department.is_within(dossier.competent_agency):
         return step.department
     return dossier.competent_agency
+
+
+def _default_department(dossier: Dossier) -> Agency:
+    return _step_agency(dossier, RouteStep.Role.SPECIALIST)
+
+
+def competent_agency_for(procedure_version, receiving_agency: Agency) -> Agency:  # noqa: ANN001
+    """Commune-level procedures are decided by the commune whose centre received the dossier; others by the
+    agency the procedure names (ND 61/2018 art 14; since 7/2025 any centre of the province may receive)."""
+    if procedure_version.administrative_level == "commune":
+        for agency in reversed(list(receiving_agency.ancestors())):  # nearest first, the agency itself included
+            if agency.kind == Agency.Kind.COMMUNE:
+                return agency
+    return procedure_version.competent_agency
 
 
 @dataclass(frozen=True)
@@ -358,7 +374,7 @@ def create_draft(
             applicant_phone=applicant.phone or "",
             applicant_email=applicant.email or "",
             receiving_agency=receiving_agency,
-            competent_agency=procedure_version.competent_agency,
+            competent_agency=competent_agency_for(procedure_version, receiving_agency),
             channel=channel,
             status=S.DRAFT,
             form_data=form_data or {},
@@ -883,10 +899,7 @@ def propose(
 
 
 def _leader_agency(d: Dossier) -> Agency:
-    step = _route_step(d, RouteStep.Role.LEADER)
-    if step and step.department_id:
-        return step.department
-    return d.competent_agency
+    return _step_agency(d, RouteStep.Role.LEADER)
 
 
 def current_proposal(dossier: Dossier) -> DossierEvent | None:

@@ -278,7 +278,10 @@ def seed_officers(agencies: dict[str, Agency], log: Log) -> dict[str, User]:
     officers: dict[str, User] = {}
     created = int(su_created)
     for row in OFFICERS:
-        user, was_created = _account(row.email, full_name=row.full_name, kind=User.Kind.OFFICER)
+        # Agency administrators manage their procedures in the Django admin, which needs is_staff.
+        user, was_created = _account(
+            row.email, full_name=row.full_name, kind=User.Kind.OFFICER, is_staff=row.role == OfficerPost.Role.ADMIN
+        )
         if user.email_verified_at is None:
             user.email_verified_at = now
             user.save(update_fields=["email_verified_at"])

@@ -298,3 +298,28 @@ def test_counter_intake_of_a_paper_dossier_after_1500_reaches_the_department_nex
     assert dossier.received_at == vn(2026, 11, 25, 15, 30)
     assert handover.handed_at == vn(2026, 11, 26, 7, 30)
     assert dossier.due_at - dossier.received_at > timedelta(days=6)
+
+
+def test_a_commune_procedure_is_decided_by_the_commune_whose_centre_received_it(world, at):
+    """Since 7/2025 every commune has its own centre; the catalogue names one commune as an example."""
+    from portal.models import Agency, OfficerPost
+    from tests.factories import AgencyFactory, OfficerFactory, OfficerPostFactory, ProcedureVersionFactory
+
+    tan_an = AgencyFactory(kind=Agency.Kind.COMMUNE, parent=world.province, name="UBND phường Tân An")
+    tan_an_division = AgencyFactory(kind=Agency.Kind.DIVISION, parent=tan_an)
+    duc_hoa = AgencyFactory(kind=Agency.Kind.COMMUNE, parent=world.province, name="UBND xã Đức Hòa")
+    duc_hoa_centre = AgencyFactory(kind=Agency.Kind.CENTRE, parent=duc_hoa)
+    version = ProcedureVersionFactory(competent_agency=tan_an, administrative_level="commune")
+    version.receiving_agencies.add(duc_hoa_centre)
+    from procedures.models import RouteStep
+
+    RouteStep.objects.create(
+        version=version, order=1, name="Thẩm định", role="specialist", department=tan_an_division, share_percent=80
+    )
+    receiver = OfficerFactory()
+    OfficerPostFactory(user=receiver, agency=duc_hoa_centre, role=OfficerPost.Role.RECEIVER)
+    dossier = world.draft(version=version, receiving_agency=duc_hoa_centre)
+    assert dossier.competent_agency == duc_hoa
+    with at(vn(2026, 11, 23, 8)):
+        dossier = workflow.accept(workflow.submit(dossier, by=world.citizen), by=receiver)
+    assert dossier.current_department == duc_hoa  # not Tân An's division
