@@ -24,6 +24,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from dossiers import clock as dossier_clock
 from dossiers import codes
@@ -93,34 +94,35 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "return_result": {S.RESULT_READY: S.RETURNED, S.REJECTED: S.RETURNED},
 }
 
-# Event action labels shown in the timeline (Vietnamese; English comes from the catalog).
+# Event action labels shown in the timeline. Lazy, with a context: in Vietnamese one phrase names both the act
+# ("Rút hồ sơ" on a button) and the event in the history; English needs "Withdraw" there and "Dossier withdrawn" here.
 ACTION_LABELS = {
-    "create": "Tạo hồ sơ",
-    "save_draft": "Lưu nháp",
-    "submit": "Nộp hồ sơ trực tuyến",
-    "answer_supplement": "Bổ sung hồ sơ",
-    "withdraw": "Rút hồ sơ",
-    "accept": "Tiếp nhận hồ sơ",
-    "intake": "Tiếp nhận hồ sơ trực tiếp/qua bưu chính",
-    "request_supplement": "Yêu cầu bổ sung hồ sơ",
-    "refuse": "Từ chối tiếp nhận",
-    "assign": "Phân công xử lý",
-    "transfer": "Chuyển liên thông",
-    "consult": "Lấy ý kiến phối hợp",
-    "verify": "Xác minh, thẩm định",
-    "propose": "Trình kết quả",
-    "send_back": "Trả lại để xử lý lại",
-    "approve": "Phê duyệt, ký kết quả",
-    "approve_rejection": "Phê duyệt văn bản không giải quyết",
-    "issue_apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "stop": "Dừng giải quyết",
-    "notify_early_return": "Thông báo trả kết quả sớm",
-    "return_result": "Trả kết quả",
-    "due_recomputed": "Tính lại hạn do thay đổi lịch làm việc",
-    "signature_checked": "Kiểm tra chữ ký số của đơn",
-    "application_issued": "Lập đơn đề nghị để ký số",
-    "amend_form": "Sửa đổi tờ khai khi bổ sung hồ sơ",
-    "overdue": "Quá hạn giải quyết",
+    "create": pgettext_lazy("dossier event", "Tạo hồ sơ"),
+    "save_draft": pgettext_lazy("dossier event", "Lưu nháp"),
+    "submit": pgettext_lazy("dossier event", "Nộp hồ sơ trực tuyến"),
+    "answer_supplement": pgettext_lazy("dossier event", "Bổ sung hồ sơ"),
+    "withdraw": pgettext_lazy("dossier event", "Rút hồ sơ"),
+    "accept": pgettext_lazy("dossier event", "Tiếp nhận hồ sơ"),
+    "intake": pgettext_lazy("dossier event", "Tiếp nhận hồ sơ trực tiếp/qua bưu chính"),
+    "request_supplement": pgettext_lazy("dossier event", "Yêu cầu bổ sung hồ sơ"),
+    "refuse": pgettext_lazy("dossier event", "Từ chối tiếp nhận"),
+    "assign": pgettext_lazy("dossier event", "Phân công xử lý"),
+    "transfer": pgettext_lazy("dossier event", "Chuyển liên thông"),
+    "consult": pgettext_lazy("dossier event", "Lấy ý kiến phối hợp"),
+    "verify": pgettext_lazy("dossier event", "Xác minh, thẩm định"),
+    "propose": pgettext_lazy("dossier event", "Trình kết quả"),
+    "send_back": pgettext_lazy("dossier event", "Trả lại để xử lý lại"),
+    "approve": pgettext_lazy("dossier event", "Phê duyệt, ký kết quả"),
+    "approve_rejection": pgettext_lazy("dossier event", "Phê duyệt văn bản không giải quyết"),
+    "issue_apology": pgettext_lazy("dossier event", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "stop": pgettext_lazy("dossier event", "Dừng giải quyết"),
+    "notify_early_return": pgettext_lazy("dossier event", "Thông báo trả kết quả sớm"),
+    "return_result": pgettext_lazy("dossier event", "Trả kết quả"),
+    "due_recomputed": pgettext_lazy("dossier event", "Tính lại hạn do thay đổi lịch làm việc"),
+    "signature_checked": pgettext_lazy("dossier event", "Kiểm tra chữ ký số của đơn"),
+    "application_issued": pgettext_lazy("dossier event", "Lập đơn đề nghị để ký số"),
+    "amend_form": pgettext_lazy("dossier event", "Sửa đổi tờ khai khi bổ sung hồ sơ"),
+    "overdue": pgettext_lazy("dossier event", "Quá hạn giải quyết"),
 }
 
 

@@ -7,6 +7,7 @@ from .core import Channel, Dossier, DossierEvent, NationalStatus, Status
 from .desk import ApologySlip, Handover, SupplementRequest
 from .documents import IssuedDocument
 from .numbering import DocumentNumber
+from .reminders import Reminder
 from .store import StoredDocument
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Handover",
     "IssuedDocument",
     "NationalStatus",
+    "Reminder",
     "Status",
     "StoredDocument",
     "SupplementRequest",

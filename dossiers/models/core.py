@@ -197,6 +197,13 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "status", "due_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["status", "due_at"]),
+            # The departments' worklists, the tracking book and the desk's search (dossiers/selectors/desk.py);
+            # the prefix search on code and the name search have PostgreSQL-only indexes (migration 0006).
+            models.Index(fields=["current_department", "status", "due_at"], name="dossier_worklist_idx"),
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
+            models.Index(fields=["receiving_agency", "due_at"], name="dossier_desk_due_idx"),
+            models.Index(fields=["receiving_agency", "submitted_at"], name="dossier_desk_submitted_idx"),
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_idn_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -223,8 +230,14 @@ class DossierEvent(AppendOnlyModel):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("thời điểm"))
+    # Append-only: the actor's id and label stay even if the account is deleted (the trigger refuses SET NULL).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(_("người thực hiện"), max_length=255, blank=True)
     action = models.CharField(_("hành động"), max_length=40)
