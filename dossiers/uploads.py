@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.exceptions import ValidationProblems
 
@@ -53,17 +55,18 @@ TYPES: dict[str, dict[str, Any]] = {
     "zip": {"label": "ZIP", "extensions": (".zip",), "mime": "application/zip"},
 }
 
-# Names the sniffer gives to contents that are never documents, said in words a citizen understands.
+# Names the sniffer gives to contents that are never documents, said in words a citizen understands (marked for the
+# catalog here, translated where the refusal is worded).
 _DANGEROUS = {
-    "exe": "chương trình máy tính (EXE)",
-    "elf": "chương trình máy tính (ELF)",
-    "dll": "thư viện chương trình (DLL)",
+    "exe": gettext_noop("chương trình máy tính (EXE)"),
+    "elf": gettext_noop("chương trình máy tính (ELF)"),
+    "dll": gettext_noop("thư viện chương trình (DLL)"),
     "swf": "Flash (SWF)",
-    "crx": "tiện ích trình duyệt",
-    "wasm": "mã chương trình (WebAssembly)",
-    "deb": "gói cài đặt phần mềm",
-    "rpm": "gói cài đặt phần mềm",
-    "cab": "gói cài đặt phần mềm",
+    "crx": gettext_noop("tiện ích trình duyệt"),
+    "wasm": gettext_noop("mã chương trình (WebAssembly)"),
+    "deb": gettext_noop("gói cài đặt phần mềm"),
+    "rpm": gettext_noop("gói cài đặt phần mềm"),
+    "cab": gettext_noop("gói cài đặt phần mềm"),
 }
 
 MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel scan is plenty; more is a decompression bomb
@@ -97,12 +100,12 @@ def type_labels(types: Iterable[str]) -> str:
 
 
 def format_size(size: int) -> str:
-    """1 234 567 → '1,2 MB' (Vietnamese decimal comma)."""
+    """1 234 567 → '1,2 MB' in Vietnamese (decimal comma), '1.2 MB' in English."""
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{number_format(round(size / (1024 * 1024), 1), 1)} MB"
 
 
 def safe_name(name: str, *, kind: str | None = None) -> str:
@@ -344,7 +347,7 @@ def inspect(
         raise _problem(
             display,
             _("nội dung thực của tệp là %(what)s, không phải giấy tờ. Chỉ nhận các định dạng: %(types)s.")
-            % {"what": _DANGEROUS[kind], "types": accepted},
+            % {"what": _(_DANGEROUS[kind]), "types": accepted},
         )
     if kind not in allowed:
         if kind in TYPES:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -8,7 +9,7 @@ from portal import views
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
-admin.site.index_title = "Quản trị hệ thống"
+admin.site.index_title = gettext_lazy("Quản trị hệ thống")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -74,7 +74,41 @@ def _(message: str) -> str:
         return message
 
 
-WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+def npgettext(context: str, singular: str, plural: str, number: int) -> str:
+    """npgettext with the same fallback (Vietnamese has one form; English needs two: "1 day", "2 days"). The context
+    keeps these apart from the same Vietnamese words used elsewhere without a plural."""
+    try:
+        from django.utils.translation import npgettext as django_npgettext
+
+        return django_npgettext(context, singular, plural, number)
+    except Exception:
+        return singular if number == 1 else plural
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a text for the catalog without translating it: tables built once and shared by every request keep the
+    Vietnamese source, and each request translates it when shown (see :attr:`DayInfo.display_name`)."""
+    return message
+
+
+def _language() -> str:
+    try:
+        from django.utils.translation import get_language
+
+        return get_language() or "vi"
+    except Exception:
+        return "vi"
+
+
+WEEKDAY_NAMES = (
+    gettext_noop("Thứ Hai"),
+    gettext_noop("Thứ Ba"),
+    gettext_noop("Thứ Tư"),
+    gettext_noop("Thứ Năm"),
+    gettext_noop("Thứ Sáu"),
+    gettext_noop("Thứ Bảy"),
+    gettext_noop("Chủ nhật"),
+)
 
 
 def weekday_name(day: date) -> str:
@@ -116,10 +150,25 @@ class DayInfo:
 
     @property
     def reason(self) -> str:
-        """Why the day is special, in Vietnamese ("" for an ordinary working day)."""
+        """Why the day is special, in the active language ("" for an ordinary working day)."""
         if self.kind == DayKind.WEEKEND:
             return _("nghỉ cuối tuần")
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """``name`` in the active language. ``name`` itself stays Vietnamese: calendars are cached and shared by
+        every request. The package's holidays have English names of their own; the default names of decreed days
+        come from the catalog; a name the administrator typed for a decree is shown as typed."""
+        if not self.name:
+            return ""
+        if self.source == "holidays":
+            if self.kind == DayKind.MAKE_UP:
+                return _make_up_name(self.day, public_holidays(self.day.year)[0], translate=True)
+            if _language().startswith("en"):
+                return english_holiday_names(self.day.year).get(self.day, self.name)
+            return self.name
+        return _(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +231,12 @@ class SpanExplanation:
             else:
                 count = (last - first).days + 1
                 lines.append(
-                    _("%(first)s – %(last)s (%(count)s ngày): %(reasons)s")
+                    npgettext(
+                        "days skipped",
+                        "%(first)s – %(last)s (%(count)s ngày): %(reasons)s",
+                        "%(first)s – %(last)s (%(count)s ngày): %(reasons)s",
+                        count,
+                    )
                     % {
                         "first": format_day(first),
                         "last": format_day(last),
@@ -209,7 +263,8 @@ class SpanExplanation:
             lines.extend(f"– {line}" for line in skipped)
         for info in self.make_up_days:
             lines.append(
-                _("Có tính ngày làm việc bù %(day)s (%(name)s).") % {"day": format_day(info.day), "name": info.name}
+                _("Có tính ngày làm việc bù %(day)s (%(name)s).")
+                % {"day": format_day(info.day), "name": info.display_name}
             )
         lines.append(
             _("Đến %(end)s: %(amount)s làm việc.")
@@ -231,11 +286,11 @@ def format_working_time(amount: timedelta, *, day_length: timedelta = timedelta(
         hours, minutes = hours + 1, 0
     parts = []
     if days:
-        parts.append(_("%(n)s ngày") % {"n": days})
+        parts.append(npgettext("working time", "%(n)s ngày", "%(n)s ngày", days) % {"n": days})
     if hours:
-        parts.append(_("%(n)s giờ") % {"n": hours})
+        parts.append(npgettext("working time", "%(n)s giờ", "%(n)s giờ", hours) % {"n": hours})
     if minutes:
-        parts.append(_("%(n)s phút") % {"n": minutes})
+        parts.append(npgettext("working time", "%(n)s phút", "%(n)s phút", minutes) % {"n": minutes})
     return sign + (" ".join(parts) if parts else _("0 giờ"))
 
 
@@ -342,13 +397,22 @@ def public_holidays(year: int) -> tuple[dict[date, str], frozenset[date]]:
     return names, workdays
 
 
-def _make_up_name(day: date, year_holidays: dict[date, str]) -> str:
-    """Name a package make-up day after the day off it pays for ("Ngày nghỉ (thay cho ngày 26/04/2025)")."""
+@lru_cache(maxsize=256)
+def english_holiday_names(year: int) -> dict[date, str]:
+    """The same public holidays named in English by the package (for the English interface only)."""
+    found = holidays_package.country_holidays("VN", years=year, language="en_US")
+    return {day: name for day, name in found.items() if day.year == year}
+
+
+def _make_up_name(day: date, year_holidays: dict[date, str], *, translate: bool = False) -> str:
+    """Name a package make-up day after the day off it pays for ("Ngày nghỉ (thay cho ngày 26/04/2025)").
+    Vietnamese unless ``translate``: the name is kept in a calendar that every request shares."""
+    tr = _ if translate else gettext_noop
     key = f"{day:%d/%m/%Y}"
     for off_day, name in sorted(year_holidays.items()):
         if key in name:
-            return _("Làm việc bù cho ngày nghỉ %(day)s") % {"day": f"{off_day:%d/%m/%Y}"}
-    return _("Ngày làm việc bù")
+            return tr(gettext_noop("Làm việc bù cho ngày nghỉ %(day)s")) % {"day": f"{off_day:%d/%m/%Y}"}
+    return tr(gettext_noop("Ngày làm việc bù"))
 
 
 class _Span:
@@ -404,8 +468,9 @@ class WorkingCalendar:
         weekend: Iterable[int] = DEFAULT_WEEKEND,
         cutoff: time = DEFAULT_CUTOFF,
     ) -> None:
-        self.days_off = _named_dates(days_off, _("Ngày nghỉ theo quyết định"))
-        self.working_days = _named_dates(working_days, _("Ngày làm việc bù"))
+        # Default names stay Vietnamese here (the calendar is cached and shared); DayInfo.display_name translates.
+        self.days_off = _named_dates(days_off, gettext_noop("Ngày nghỉ theo quyết định"))
+        self.working_days = _named_dates(working_days, gettext_noop("Ngày làm việc bù"))
         both = sorted(set(self.days_off) & set(self.working_days))
         if both:
             raise ValueError(

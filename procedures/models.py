@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # File types a component may accept (content is checked on upload by the submission code).
 UPLOAD_TYPES = ("pdf", "jpeg", "png", "docx", "xlsx", "xml", "zip")
@@ -97,9 +98,10 @@ class ServiceLevel(models.IntegerChoices):
 
 
 class TimeUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("ngày làm việc")
-    WORKING_HOURS = "working_hours", _("giờ làm việc")
-    CALENDAR_DAYS = "calendar_days", _("ngày")
+    # The label follows a number ("5 ngày làm việc"); the context keeps "ngày" apart from "ngày" meaning a date.
+    WORKING_DAYS = "working_days", pgettext_lazy("time unit", "ngày làm việc")
+    WORKING_HOURS = "working_hours", pgettext_lazy("time unit", "giờ làm việc")
+    CALENDAR_DAYS = "calendar_days", pgettext_lazy("time unit", "ngày")
 
 
 class SupplementPolicy(models.TextChoices):

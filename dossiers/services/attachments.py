@@ -21,6 +21,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dossiers import uploads
 from dossiers.models import Attachment, Dossier, Status, StoredDocument
@@ -107,7 +108,11 @@ def _check_room(dossier: Dossier, component: Component, version: int, *, adding:
     problems = []
     if len(present) + len(adding) > component.max_files:
         problems.append(
-            _("“%(component)s” nhận tối đa %(n)s tệp; đã có %(have)s tệp.")
+            ngettext(
+                "“%(component)s” nhận tối đa %(n)s tệp; đã có %(have)s tệp.",
+                "“%(component)s” nhận tối đa %(n)s tệp; đã có %(have)s tệp.",
+                component.max_files,
+            )
             % {"component": component.name, "n": component.max_files, "have": len(present)}
         )
     known = {sha: name for sha, name in present}

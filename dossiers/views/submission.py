@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -254,7 +254,8 @@ def upload(request: HttpRequest, pk: int, component_id: int) -> HttpResponse:
         return _files_page(request, dossier)
     messages.success(
         request,
-        _("Đã tải lên %(n)s tệp cho “%(component)s”.") % {"n": len(added), "component": component.name},
+        ngettext("Đã tải lên %(n)s tệp cho “%(component)s”.", "Đã tải lên %(n)s tệp cho “%(component)s”.", len(added))
+        % {"n": len(added), "component": component.name},
     )
     return redirect(f"{_files_url(dossier)}#component-{component.pk}")
 

@@ -266,6 +266,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- The province (DESIGN §5, §7). Values differ between provinces: they are settings. ---
 PORTAL_NAME = config("PORTAL_NAME", "Cổng Dịch vụ công tỉnh Long An", help_text="Name shown in the header.")
+PORTAL_NAME_EN = config(
+    "PORTAL_NAME_EN",
+    "Long An Province Public Service Portal" if PORTAL_NAME == "Cổng Dịch vụ công tỉnh Long An" else "",
+    help_text="Name shown in the header of the English interface (empty: PORTAL_NAME).",
+)
 PORTAL_PROVINCE = config("PORTAL_PROVINCE", "Long An", help_text="Province name used in documents.")
 PORTAL_BASE_URL = config(
     "PORTAL_BASE_URL", "http://127.0.0.1:8000", help_text="Absolute public URL, used in QR codes and messages."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,7 +13,7 @@ from procedures.models import Component, Procedure, ProcedureVersion, RouteStep,
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    procedure_count = serializers.IntegerField(read_only=True, help_text="Số thủ tục đang công bố.")
+    procedure_count = serializers.IntegerField(read_only=True, help_text=_("Số thủ tục đang công bố."))
 
     class Meta:
         model = Sector
@@ -136,7 +137,7 @@ class RouteStepSerializer(serializers.ModelSerializer):
 
 class FeeSerializer(serializers.Serializer):
     label = serializers.CharField()
-    amount = serializers.IntegerField(help_text="đồng")
+    amount = serializers.IntegerField(help_text=_("Số tiền, đồng."))
     note = serializers.CharField(required=False)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -68,9 +69,9 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 
 class AgencyFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Agency.Kind.choices)
-    parent = filters.CharFilter(field_name="parent__code", help_text="Mã định danh cơ quan cấp trên.")
-    q = filters.CharFilter(method="search", help_text="Tìm trong tên hoặc mã.")
-    include_inactive = filters.BooleanFilter(method="inactive", help_text="Gồm cả đơn vị đã ngừng hoạt động.")
+    parent = filters.CharFilter(field_name="parent__code", help_text=_("Mã định danh cơ quan cấp trên."))
+    q = filters.CharFilter(method="search", help_text=_("Tìm trong tên hoặc mã."))
+    include_inactive = filters.BooleanFilter(method="inactive", help_text=_("Gồm cả đơn vị đã ngừng hoạt động."))
 
     class Meta:
         model = Agency
@@ -118,9 +119,9 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter(
                 "at",
                 OpenApiTypes.DATE,
-                description="Phiên bản có hiệu lực vào ngày này (mặc định: hôm nay).",
+                description=_("Phiên bản có hiệu lực vào ngày này (mặc định: hôm nay)."),
             ),
-            OpenApiParameter("version", OpenApiTypes.INT, description="Một phiên bản đã công bố, theo số."),
+            OpenApiParameter("version", OpenApiTypes.INT, description=_("Một phiên bản đã công bố, theo số.")),
         ],
         responses=ProcedureDetailSerializer,
     )
@@ -158,7 +159,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             moment = date.fromisoformat(at) if at else None
         except ValueError:
-            raise serializers.ValidationError({"at": "Ngày phải có dạng YYYY-MM-DD."}) from None
+            raise serializers.ValidationError({"at": _("Ngày phải có dạng YYYY-MM-DD.")}) from None
         if moment is None and procedure.current_version_id is None:
             raise Http404
         return services.version_in_force(procedure, moment)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .fields import REFRESH_KEY
 from .forms import DEFAULT_MAX_ITEMS, build_form
@@ -99,7 +100,8 @@ def _flatten_group(flat: QueryDict, spec: dict[str, Any], rows: Any, errors: dic
     limit = spec.get("max_items", DEFAULT_MAX_ITEMS)
     if len(rows) > limit:
         errors.setdefault(name, []).append(
-            _("“%(label)s” có nhiều nhất %(n)s dòng.") % {"label": text(spec.get("label")), "n": limit}
+            ngettext("“%(label)s” có nhiều nhất %(n)s dòng.", "“%(label)s” có nhiều nhất %(n)s dòng.", limit)
+            % {"label": text(spec.get("label")), "n": limit}
         )
         rows = rows[:limit]
     _management(flat, name, spec, len(rows))

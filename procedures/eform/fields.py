@@ -20,6 +20,7 @@ from django.core.validators import (
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from portal import clock
 from portal.accounts.validators import citizen_id_problems, normalize_phone
@@ -246,10 +247,15 @@ def _plain_messages(field: forms.Field, label: str) -> None:
     for validator in field.validators:
         limit = getattr(validator, "limit_value", None)
         if isinstance(validator, MaxLengthValidator):
-            message = _("“%(label)s” dài tối đa %(n)s ký tự.") % {"label": label, "n": limit}
+            message = ngettext("“%(label)s” dài tối đa %(n)s ký tự.", "“%(label)s” dài tối đa %(n)s ký tự.", limit) % {
+                "label": label,
+                "n": limit,
+            }
             replaced.append(MaxLengthValidator(limit, message=message))
         elif isinstance(validator, MinLengthValidator):
-            message = _("“%(label)s” cần ít nhất %(n)s ký tự.") % {"label": label, "n": limit}
+            message = ngettext(
+                "“%(label)s” cần ít nhất %(n)s ký tự.", "“%(label)s” cần ít nhất %(n)s ký tự.", limit
+            ) % {"label": label, "n": limit}
             replaced.append(MinLengthValidator(limit, message=message))
         elif isinstance(validator, MaxValueValidator):
             message = _("“%(label)s” không được lớn hơn %(n)s.") % {"label": label, "n": limit}

@@ -251,7 +251,13 @@ def _check_choice(spec: dict[str, Any], where: str) -> list[str]:
         elif isinstance(choice, dict) and isinstance(choice.get("value"), str):
             value = choice["value"]
             if "label" in choice:
-                problems.extend(_check_label(choice["label"], where=f"{where}, lựa chọn {index}", key="label"))
+                problems.extend(
+                    _check_label(
+                        choice["label"],
+                        where=_("%(where)s, lựa chọn %(n)s") % {"where": where, "n": index},
+                        key="label",
+                    )
+                )
             extra = sorted(set(choice) - {"value", "label"})
             if extra:
                 problems.append(

@@ -27,14 +27,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class FieldType:
     key: str
-    label: str  # the type's name in Vietnamese, as administrators read it in error messages
+    label: str  # the type's name (lazy: Vietnamese source, English from the catalog), as read in error messages
     rules: frozenset[str]
 
 
@@ -43,17 +43,31 @@ COMMON_KEYS = frozenset({"name", "type", "label", "hint", "required", "prefill"}
 FIELD_TYPES: dict[str, FieldType] = {
     t.key: t
     for t in (
-        FieldType("text", "văn bản", frozenset({"min_length", "max_length", "pattern", "pattern_message"})),
-        FieldType("textarea", "văn bản dài", frozenset({"min_length", "max_length", "rows"})),
-        FieldType("number", "số", frozenset({"min", "max", "decimals", "unit"})),
-        FieldType("date", "ngày", frozenset({"min_date", "max_date"})),
-        FieldType("choice", "lựa chọn", frozenset({"choices", "multiple", "widget"})),
-        FieldType("boolean", "có/không", frozenset()),
-        FieldType("cccd", "số định danh cá nhân (CCCD)", frozenset()),
-        FieldType("phone", "số điện thoại", frozenset()),
-        FieldType("email", "thư điện tử", frozenset()),
-        FieldType("address", "địa chỉ", frozenset({"street"})),
-        FieldType("group", "nhóm lặp lại", frozenset({"fields", "min_items", "max_items", "item_label"})),
+        FieldType(
+            "text",
+            pgettext_lazy("e-form field type", "văn bản"),
+            frozenset({"min_length", "max_length", "pattern", "pattern_message"}),
+        ),
+        FieldType(
+            "textarea",
+            pgettext_lazy("e-form field type", "văn bản dài"),
+            frozenset({"min_length", "max_length", "rows"}),
+        ),
+        FieldType("number", pgettext_lazy("e-form field type", "số"), frozenset({"min", "max", "decimals", "unit"})),
+        FieldType("date", pgettext_lazy("e-form field type", "ngày"), frozenset({"min_date", "max_date"})),
+        FieldType(
+            "choice", pgettext_lazy("e-form field type", "lựa chọn"), frozenset({"choices", "multiple", "widget"})
+        ),
+        FieldType("boolean", pgettext_lazy("e-form field type", "có/không"), frozenset()),
+        FieldType("cccd", pgettext_lazy("e-form field type", "số định danh cá nhân (CCCD)"), frozenset()),
+        FieldType("phone", pgettext_lazy("e-form field type", "số điện thoại"), frozenset()),
+        FieldType("email", pgettext_lazy("e-form field type", "thư điện tử"), frozenset()),
+        FieldType("address", pgettext_lazy("e-form field type", "địa chỉ"), frozenset({"street"})),
+        FieldType(
+            "group",
+            pgettext_lazy("e-form field type", "nhóm lặp lại"),
+            frozenset({"fields", "min_items", "max_items", "item_label"}),
+        ),
     )
 }
 

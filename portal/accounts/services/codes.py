@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from portal import clock
 from portal.exceptions import PortalError
@@ -103,7 +104,8 @@ def active_code(*, user: User, purpose: str, destination: str | None = None) -> 
     return codes.order_by("-created_at", "-pk").first()
 
 
-WRONG_OR_EXPIRED = "Mã xác minh không đúng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc yêu cầu gửi mã mới."
+# Marked for the catalog here, translated where it is raised (in the language of that request).
+WRONG_OR_EXPIRED = gettext_noop("Mã xác minh không đúng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc yêu cầu gửi mã mới.")
 
 
 def check_code(
@@ -136,7 +138,15 @@ def check_code(
             raise PortalError(_(WRONG_OR_EXPIRED), code="code_invalid")
         if left <= 0:
             raise PortalError(_("Mã xác minh không đúng. Bạn đã hết lượt thử, hãy yêu cầu mã mới."), code="code_locked")
-        raise PortalError(_("Mã xác minh không đúng. Bạn còn %(left)s lần thử.") % {"left": left}, code="code_invalid")
+        raise PortalError(
+            ngettext(
+                "Mã xác minh không đúng. Bạn còn %(left)s lần thử.",
+                "Mã xác minh không đúng. Bạn còn %(left)s lần thử.",
+                left,
+            )
+            % {"left": left},
+            code="code_invalid",
+        )
     return _consume(row)
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,7 +24,8 @@ from portal.exceptions import PortalError
 from .common import add_portal_error
 
 RESET_LOGIN_KEY = "motcua_reset_login"
-SENT_MESSAGE = _(
+# Lazy: a module-level text is built at import time, before any request has chosen its language.
+SENT_MESSAGE = gettext_lazy(
     "Nếu thông tin này thuộc một tài khoản, mã đặt lại mật khẩu đã được gửi tới đó (hiệu lực 15 phút). "
     "Nhập mã cùng mật khẩu mới bên dưới."
 )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,7 +27,8 @@ from portal.exceptions import PortalError
 
 from .common import add_portal_error
 
-CHANNEL_LABELS = {"email": _("thư điện tử"), "sms": _("số điện thoại")}
+# Lazy: built at import time, shown in the language of each request.
+CHANNEL_LABELS = {"email": gettext_lazy("thư điện tử"), "sms": gettext_lazy("số điện thoại")}
 
 
 @login_required
