@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal.models import Agency
 from procedures import search
@@ -40,6 +42,7 @@ class AgencyChoiceField(forms.ModelChoiceField):
         return "\u00a0\u00a0" * agency.depth + agency.name  # the tree shows as indentation in the list
 
 
+@extend_schema_field(OpenApiTypes.STR)  # the agency's code (to_field_name), for the OpenAPI schema
 class AgencyFilter(django_filters.ModelChoiceFilter):
     field_class = AgencyChoiceField
 

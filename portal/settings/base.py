@@ -219,6 +219,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field; name each choice set after its model in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dossiers.models.core.Status",
+        "ProcedureVersionStatusEnum": "procedures.models.ProcedureVersion.Status",
+    },
 }
 
 # Brute-force protection on login (django-axes).
