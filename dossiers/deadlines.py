@@ -45,6 +45,8 @@ from portal.workdays import (
     format_day,
     format_moment,
     format_working_time,
+    npgettext,
+    pgettext,
     weekday_name,
 )
 
@@ -457,8 +459,10 @@ class DueExplanation:
 
 def _amount(measure: timedelta, limit: TimeLimit, calendar: WorkingCalendar) -> str:
     if limit.is_calendar:
-        return _("%(n)s ngày") % {"n": measure.days}
-    return format_working_time(measure, day_length=calendar.working_day_length) + " " + _("làm việc")
+        return npgettext("calendar days", "%(n)s ngày", "%(n)s ngày", measure.days) % {"n": measure.days}
+    return pgettext("amount of working time", "%(amount)s làm việc") % {
+        "amount": format_working_time(measure, day_length=calendar.working_day_length)
+    }
 
 
 _RUN_STARTS = (ClockKind.STARTED, ClockKind.RESUMED, ClockKind.RESTARTED)
@@ -481,7 +485,7 @@ def _skipped_lines(calendar: WorkingCalendar, start: datetime, end: datetime) ->
         lines.extend(f"– {line}" for line in span.skipped_lines())
     for info in span.make_up_days:
         lines.append(
-            _("Có tính ngày làm việc bù %(day)s (%(name)s).") % {"day": format_day(info.day), "name": info.name}
+            _("Có tính ngày làm việc bù %(day)s (%(name)s).") % {"day": format_day(info.day), "name": info.display_name}
         )
     return lines, span
 

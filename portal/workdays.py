@@ -85,6 +85,16 @@ def npgettext(context: str, singular: str, plural: str, number: int) -> str:
         return singular if number == 1 else plural
 
 
+def pgettext(context: str, message: str) -> str:
+    """pgettext with the same fallback."""
+    try:
+        from django.utils.translation import pgettext as django_pgettext
+
+        return django_pgettext(context, message)
+    except Exception:
+        return message
+
+
 def gettext_noop(message: str) -> str:
     """Marks a text for the catalog without translating it: tables built once and shared by every request keep the
     Vietnamese source, and each request translates it when shown (see :attr:`DayInfo.display_name`)."""
