@@ -54,3 +54,59 @@ def issue_document(dossier_id: int, kind: str, extra: dict | None = None) -> int
 
 
 # ------------------------------------------------------------------------------------------------ SLA timers
+# Thin wrappers around dossiers.timers (each sweep is idempotent and bounded); beat runs them (portal/schedule.py).
+# A run that reached the batch limit (and sent something) queues the next one at once, so a backlog is worked off
+# without waiting for beat.
+
+
+def _sweep(task, name: str) -> dict:
+    from dossiers import timers
+
+    report = timers.SWEEPS[name]()
+    if report.more and (report.sent or report.settled):  # progress made, more to do; else beat runs it again later
+        task.apply_async()
+    return report.as_dict()
+
+
+@shared_task(bind=True, name="dossiers.tasks.remind_desk_checks", acks_late=True, ignore_result=True)
+def remind_desk_checks(self) -> dict:
+    """Remind the desk of online dossiers whose desk-check SLA is about to end."""
+    return _sweep(self, "desk_checks")
+
+
+@shared_task(bind=True, name="dossiers.tasks.escalate_desk_checks", acks_late=True, ignore_result=True)
+def escalate_desk_checks(self) -> dict:
+    """Tell the receiving agency's leaders about online dossiers left unchecked past the desk-check SLA."""
+    return _sweep(self, "desk_escalations")
+
+
+@shared_task(bind=True, name="dossiers.tasks.warn_near_due", acks_late=True, ignore_result=True)
+def warn_near_due(self) -> dict:
+    """Warn the specialist and the department's leaders one working day before a dossier is due."""
+    return _sweep(self, "near_due")
+
+
+@shared_task(bind=True, name="dossiers.tasks.remind_apology_slips", acks_late=True, ignore_result=True)
+def remind_apology_slips(self) -> dict:
+    """Remind the leaders that a late dossier needs its apology slip at least one working day before due."""
+    return _sweep(self, "apology_slips")
+
+
+@shared_task(bind=True, name="dossiers.tasks.escalate_overdue", acks_late=True, ignore_result=True)
+def escalate_overdue(self) -> dict:
+    """Mark dossiers past their appointment date late and escalate them."""
+    return _sweep(self, "overdue")
+
+
+@shared_task(bind=True, name="dossiers.tasks.remind_supplement_reviews", acks_late=True, ignore_result=True)
+def remind_supplement_reviews(self) -> dict:
+    """Remind whoever holds a supplemented dossier that nobody has acted on since the supplement arrived."""
+    return _sweep(self, "supplement_reviews")
+
+
+@shared_task(name="dossiers.tasks.send_leader_digests", acks_late=True, ignore_result=True)
+def send_leader_digests() -> dict:
+    """The daily digest to each agency leader (sent once a day, from the digest hour, on working days)."""
+    from dossiers import timers
+
+    return timers.send_leader_digests().as_dict()

@@ -317,7 +317,7 @@ def _default_department(dossier: Dossier) -> Agency:
     return _step_agency(dossier, RouteStep.Role.SPECIALIST)
 
 
-def competent_agency_for(procedure_version, receiving_agency: Agency) -> Agency:  # noqa: ANN001
+def competent_agency_for(procedure_version, receiving_agency: Agency) -> Agency:
     """Commune-level procedures are decided by the commune whose centre received the dossier; others by the
     agency the procedure names (ND 61/2018 art 14; since 7/2025 any centre of the province may receive)."""
     if procedure_version.administrative_level == "commune":

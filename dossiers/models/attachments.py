@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock  # business moments follow the portal clock (tests move it for every process)
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # The stored name carries no part of the user's file name: that is kept in original_name.
@@ -42,7 +44,7 @@ class Attachment(models.Model):
         related_name="+",
         verbose_name=_("lấy từ kho dữ liệu"),
     )
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=clock.now, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock  # business moments follow the portal clock (tests move it for every process)
 from portal.models.append_only import AppendOnlyModel
 
 
@@ -164,7 +165,7 @@ class Dossier(models.Model):
     postal_tracking_number = models.CharField(_("số hiệu bưu gửi (nộp)"), max_length=40, blank=True)
     return_tracking_number = models.CharField(_("số hiệu bưu gửi (trả)"), max_length=40, blank=True)
 
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     desk_due_at = models.DateTimeField(_("hạn kiểm tra, tiếp nhận"), null=True, blank=True)

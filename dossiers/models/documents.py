@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock  # business moments follow the portal clock (tests move it for every process)
+
 
 def issued_document_path(instance: IssuedDocument, filename: str) -> str:
     return f"issued/{instance.dossier_id or 'book'}/{instance.kind}-{instance.sha256[:16]}.pdf"
@@ -33,7 +35,7 @@ class IssuedDocument(models.Model):
     number = models.CharField(_("số"), max_length=60, blank=True)
     file = models.FileField(_("tệp"), upload_to=issued_document_path, max_length=255)
     sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+    created_at = models.DateTimeField(_("lập lúc"), default=clock.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -37,6 +37,8 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "kind", "moment"], name="unique_reminder_per_moment"),
         ]
+        # The sweeps look up the reminders of one kind whose moment falls in their window (dossiers.timers).
+        indexes = [models.Index(fields=["kind", "moment", "dossier"], name="reminder_kind_moment_idx")]
 
     def __str__(self) -> str:
         return f"{self.dossier} — {self.get_kind_display()} — {self.moment:%d/%m/%Y %H:%M}"

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock  # business moments follow the portal clock (tests move it for every process)
+
 
 def stored_document_path(instance: StoredDocument, filename: str) -> str:
     return f"store/{instance.owner_id}/{instance.sha256}"
@@ -39,7 +41,7 @@ class StoredDocument(models.Model):
         related_name="+",
         verbose_name=_("cán bộ xác thực"),
     )
-    created_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
+    created_at = models.DateTimeField(_("lưu lúc"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("giấy tờ trong kho dữ liệu")
