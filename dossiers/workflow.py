@@ -15,8 +15,9 @@ conditional on the expected from-state, so the embedded default has exactly one 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -208,6 +209,100 @@ def _save(dossier: Dossier, *, expected_status: str, fields: Iterable[str]) -> N
 
 def _announce(dossier: Dossier, before: dict | None) -> None:
     dossier_changed.send(sender=Dossier, dossier=dossier, before=before, after=snapshot(dossier))
+
+
+@dataclass
+class _Move:
+    """One transition in progress: the locked dossier, who moves it, from and to which state, and when."""
+
+    d: Dossier
+    verb: str
+    by: User | None
+    from_status: str
+    to: str
+    now: datetime
+    before: dict
+    actor_label: str = ""
+    event: DossierEvent | None = None
+    fields: set[str] = field(default_factory=set)
+
+    def set(self, **values: Any) -> None:
+        """Change dossier fields; they are written with the new status."""
+        for name, value in values.items():
+            setattr(self.d, name, value)
+        self.fields.update(values)
+
+    def log(self, **kwargs: Any) -> DossierEvent:
+        """The transition's one row in the process control log."""
+        self.event = record_event(
+            self.d,
+            action=self.verb,
+            by=self.by,
+            from_status=self.from_status,
+            to_status=self.to,
+            at=self.now,
+            actor_label=self.actor_label,
+            **kwargs,
+        )
+        return self.event
+
+    def notify(self, name: str, **context: Any) -> None:
+        _notify_applicant(self.d, self.event, name, **context)
+
+    def issue(self, kind: str) -> None:
+        _issue_after_commit(self.d, kind)
+
+
+Guard = Callable[[Dossier], None]
+
+
+@contextmanager
+def _moving(
+    dossier: Dossier,
+    verb: str | Callable[[Dossier], str],
+    *,
+    by: User | None,
+    guard: Guard,
+    via: PartnerSystem | None = None,
+) -> Iterator[_Move]:
+    """Lock the row, check who may act (``guard``) and from which state, let the caller change the dossier, then
+    write it conditionally on the expected from-state and announce it — all in one transaction; anything the
+    caller raises rolls everything back."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        guard(d)
+        name = verb(d) if callable(verb) else verb
+        move = _Move(
+            d=d,
+            verb=name,
+            by=by,
+            from_status=d.status,
+            to=target_status(name, d.status),
+            now=clock.now(),
+            before=snapshot(d),
+            actor_label=via.name if via else "",
+        )
+        d.status = move.to  # already the new state while the caller logs and notifies (messages render now)
+        yield move
+        _save(d, expected_status=move.from_status, fields=move.fields)
+        _announce(d, move.before)
+
+
+def _officer(by: User | None, action: str, agency_of: Callable[[Dossier], Agency]) -> Guard:
+    return lambda d: _require_officer(by, action, agency_of(d))
+
+
+def _owner(by: User | None, via: PartnerSystem | None = None) -> Guard:
+    """The applicant, or a partner system pushing on the applicant's behalf (its key was checked by the API)."""
+    return (lambda d: None) if via is not None else (lambda d: _require_owner(by, d))
+
+
+def _desk(d: Dossier) -> Agency:
+    return d.receiving_agency
+
+
+def _handling(d: Dossier) -> Agency:
+    return d.current_department or d.competent_agency
 
 
 def _require_officer(by: User | None, action: str, agency: Agency) -> None:
@@ -415,34 +510,16 @@ def submit(dossier: Dossier, *, by: User | None, via: PartnerSystem | None = Non
     """Submit online after the automatic technical check; tell the citizen when it counts as received."""
     from dossiers import checks, deadlines
 
-    with transaction.atomic():
-        d = _lock(dossier)
-        if via is None:
-            _require_owner(by, d)
-        to = target_status("submit", d.status)
-        problems = checks.technical_check(d)
+    with _moving(dossier, "submit", by=by, guard=_owner(by, via), via=via) as m:
+        problems = checks.technical_check(m.d)
         if problems:
             raise ValidationProblems(_("Hồ sơ chưa đủ điều kiện để nộp."), problems=problems)
-        now = clock.now()
-        cal = _calendar(d.receiving_agency)
-        before = snapshot(d)
-        d.status = to
-        d.submitted_at = now
-        d.desk_due_at = deadlines.desk_due(now, cal, hours=checks.desk_check_hours())
-        event = record_event(
-            d,
-            action="submit",
-            by=by,
-            from_status=S.DRAFT,
-            to_status=to,
-            at=now,
-            actor_label=via.name if via else "",
-            data={"receipt_moment": cal.receipt_moment(now).isoformat(), "desk_due_at": d.desk_due_at.isoformat()},
-        )
-        _save(d, expected_status=S.DRAFT, fields=["submitted_at", "desk_due_at"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.submitted", receipt_moment=cal.receipt_moment(now))
-    return d
+        cal = _calendar(m.d.receiving_agency)
+        m.set(submitted_at=m.now, desk_due_at=deadlines.desk_due(m.now, cal, hours=checks.desk_check_hours()))
+        receipt_moment = cal.receipt_moment(m.now)
+        m.log(data={"receipt_moment": receipt_moment.isoformat(), "desk_due_at": m.d.desk_due_at.isoformat()})
+        m.notify("dossier.submitted", receipt_moment=receipt_moment)
+    return m.d
 
 
 def answer_supplement(
@@ -452,184 +529,104 @@ def answer_supplement(
     restarts from zero once the complete supplement arrives, or resumes, as the procedure says (art 19.4)."""
     from dossiers import checks, deadlines
 
-    with transaction.atomic():
-        d = _lock(dossier)
-        if via is None:
-            _require_owner(by, d)
-        from_status = d.status
-        to = target_status("answer_supplement", from_status)
+    with _moving(dossier, "answer_supplement", by=by, guard=_owner(by, via), via=via) as m:
+        d = m.d
         request = d.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
         problems = checks.supplement_check(d, request, note=note)
         if problems:
             raise ValidationProblems(_("Hồ sơ bổ sung chưa đầy đủ."), problems=problems)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
         if request:
-            request.answered_at = now
+            request.answered_at = m.now
             request.answer_note = note
             request.save(update_fields=["answered_at", "answer_note"])
-        event = record_event(
-            d,
-            action="answer_supplement",
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-            at=now,
-            due_before=d.due_at,
-            actor_label=via.name if via else "",
-        )
-        fields = ["due_at"]
-        if from_status == S.INTAKE_SUPPLEMENT:
-            d.submitted_at = now
-            d.desk_due_at = deadlines.desk_due(now, _calendar(d.receiving_agency), hours=checks.desk_check_hours())
-            fields += ["submitted_at", "desk_due_at"]
+        m.log(note=note, due_before=d.due_at)
+        if m.from_status == S.INTAKE_SUPPLEMENT:
+            hours = checks.desk_check_hours()
+            m.set(submitted_at=m.now, desk_due_at=deadlines.desk_due(m.now, _calendar(d.receiving_agency), hours=hours))
         else:
-            moment = _calendar(d.competent_agency).receipt_moment(now)
-            dossier_clock.after_supplement(d, at=moment, event=event)
-        _save(d, expected_status=from_status, fields=fields)
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.supplement_received")
-    return d
+            moment = _calendar(d.competent_agency).receipt_moment(m.now)
+            dossier_clock.after_supplement(d, at=moment, event=m.event)
+            m.fields.add("due_at")
+        m.notify("dossier.supplement_received")
+    return m.d
 
 
 def withdraw(dossier: Dossier, *, by: User | None, reason: str, via: PartnerSystem | None = None) -> Dossier:
     if not reason.strip():
         raise ValidationProblems(_("Vui lòng nêu lý do rút hồ sơ."), problems=[_("Lý do rút hồ sơ là bắt buộc.")])
-    with transaction.atomic():
-        d = _lock(dossier)
-        if via is None:
-            _require_owner(by, d)
-        from_status = d.status
-        to = target_status("withdraw", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        d.withdrawn_at = now
-        event = record_event(
-            d,
-            action="withdraw",
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            note=reason.strip(),
-            at=now,
-            actor_label=via.name if via else "",
-        )
-        _close_open_handover(d, at=now)
-        _save(d, expected_status=from_status, fields=["withdrawn_at"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.withdrawn")
-    return d
+    with _moving(dossier, "withdraw", by=by, guard=_owner(by, via), via=via) as m:
+        m.set(withdrawn_at=m.now)
+        m.log(note=reason.strip())
+        _close_open_handover(m.d, at=m.now)
+        m.notify("dossier.withdrawn")
+    return m.d
 
 
 # --------------------------------------------------------------------------------------------- desk
 
 
-def _receive(d: Dossier, *, verb: str, by: User, now: datetime) -> DossierEvent:
+def _receive(m: _Move) -> None:
     """Shared by accept and intake: code, receipt moment, clock start, routing to the department."""
-    from_status = d.status
-    to = target_status(verb, from_status)
+    d = m.d
     desk_cal = _calendar(d.receiving_agency)
-    received_at = desk_cal.receipt_moment(now)
-    d.status = to
-    d.received_at = received_at
-    d.code = codes.allocate_code(agency=d.receiving_agency, day=timezone.localdate(received_at))
-    d.lookup_secret = d.lookup_secret or codes.new_lookup_secret()
-    event = record_event(
-        d,
-        action=verb,
-        by=by,
-        from_status=from_status,
-        to_status=to,
-        at=now,
-        due_before=None,
-        data={"code": d.code, "received_at": received_at.isoformat()},
+    received_at = desk_cal.receipt_moment(m.now)
+    m.set(
+        received_at=received_at,
+        code=codes.allocate_code(agency=d.receiving_agency, day=timezone.localdate(received_at)),
+        lookup_secret=d.lookup_secret or codes.new_lookup_secret(),
+        current_department=_default_department(d),
     )
-    dossier_clock.start(d, at=received_at, event=event)
+    m.log(data={"code": d.code, "received_at": received_at.isoformat()})
+    dossier_clock.start(d, at=received_at, event=m.event)
+    m.fields.add("due_at")
     # Paper dossiers reach the department the same working day, or the next one after 15:00 (ND 61 art 18).
-    department = _default_department(d)
     handed_at = received_at
     if d.channel != Channel.ONLINE:
         from dossiers import deadlines
 
         handed_at = deadlines.paper_transfer_moment(received_at, desk_cal)
-    d.current_department = department
     _hand_over(
         d,
         at=handed_at,
         step_name=_("Chuyển hồ sơ đến đơn vị xử lý"),
         role=RouteStep.Role.SPECIALIST,
         from_agency=d.receiving_agency,
-        to_agency=department,
-        from_user=by,
+        to_agency=d.current_department,
+        from_user=m.by,
         to_user=None,
         is_lead=True,
     )
-    return event
+    m.notify("dossier.accepted")
+    m.issue(IssuedDocument.Kind.RECEIPT)
 
 
 def accept(dossier: Dossier, *, by: User) -> Dossier:
     """The desk accepts an online dossier: dossier code, clock starts, receipt Mẫu 01 (ND 61 art 17.2–17.3)."""
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "desk.receive", d.receiving_agency)
-        from_status = d.status
-        now = clock.now()
-        before = snapshot(d)
-        event = _receive(d, verb="accept", by=by, now=now)
-        _save(
-            d,
-            expected_status=from_status,
-            fields=["code", "lookup_secret", "received_at", "due_at", "current_department"],
-        )
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.accepted")
-        _issue_after_commit(d, IssuedDocument.Kind.RECEIPT)
-    return d
+    with _moving(dossier, "accept", by=by, guard=_officer(by, "desk.receive", _desk)) as m:
+        _receive(m)
+    return m.d
 
 
 def intake(dossier: Dossier, *, by: User, postal_tracking_number: str = "") -> Dossier:
     """Counter or postal intake: the officer entered the dossier and accepts it at once."""
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "desk.receive", d.receiving_agency)
+    from dossiers import checks
+
+    with _moving(dossier, "intake", by=by, guard=_officer(by, "desk.receive", _desk)) as m:
+        d = m.d
         if d.channel == Channel.ONLINE:
             raise InvalidTransition(_("Hồ sơ trực tuyến được tiếp nhận bằng thao tác “Tiếp nhận”."))
         if d.channel == Channel.POSTAL and not (postal_tracking_number or d.postal_tracking_number).strip():
             raise ValidationProblems(
                 _("Hồ sơ qua bưu chính cần số hiệu bưu gửi."), problems=[_("Nhập số hiệu bưu gửi của hồ sơ.")]
             )
-        from dossiers import checks
-
         problems = checks.technical_check(d, at_counter=True)
         if problems:
             raise ValidationProblems(_("Hồ sơ chưa đủ điều kiện để tiếp nhận."), problems=problems)
-        from_status = d.status
-        now = clock.now()
-        before = snapshot(d)
         if postal_tracking_number:
-            d.postal_tracking_number = postal_tracking_number.strip()
-        d.submitted_at = now
-        event = _receive(d, verb="intake", by=by, now=now)
-        _save(
-            d,
-            expected_status=from_status,
-            fields=[
-                "code",
-                "lookup_secret",
-                "received_at",
-                "due_at",
-                "current_department",
-                "submitted_at",
-                "postal_tracking_number",
-            ],
-        )
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.accepted")
-        _issue_after_commit(d, IssuedDocument.Kind.RECEIPT)
-    return d
+            m.set(postal_tracking_number=postal_tracking_number.strip())
+        m.set(submitted_at=m.now)
+        _receive(m)
+    return m.d
 
 
 def request_supplement(
@@ -638,46 +635,33 @@ def request_supplement(
     """Ask for everything missing at once, with reasons (Mẫu 02). At intake the dossier is not received;
     during appraisal it must be asked within 3 working days of receipt and the clock stops (ND 61 art 19.4)."""
     cleaned = _clean_items(items)
-    with transaction.atomic():
-        d = _lock(dossier)
-        from_status = d.status
-        to = target_status("request_supplement", from_status)
-        at_intake = from_status == S.SUBMITTED
-        if at_intake:
+
+    def guard(d: Dossier) -> None:
+        if d.status == S.SUBMITTED:
             _require_officer(by, "desk.receive", d.receiving_agency)
         else:
-            _require_officer(by, "dossier.process", d.current_department or d.competent_agency)
-            _check_supplement_window(d)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        event = record_event(
-            d,
-            action="request_supplement",
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-            at=now,
-            due_before=d.due_at,
-            data={"items": cleaned, "stage": "intake" if at_intake else "appraisal"},
+            _require_officer(by, "dossier.process", _handling(d))
+            if d.status in TRANSITIONS["request_supplement"]:
+                _check_supplement_window(d)
+
+    with _moving(dossier, "request_supplement", by=by, guard=guard) as m:
+        at_intake = m.from_status == S.SUBMITTED
+        m.log(
+            note=note, due_before=m.d.due_at, data={"items": cleaned, "stage": "intake" if at_intake else "appraisal"}
         )
         SupplementRequest.objects.create(
-            dossier=d,
+            dossier=m.d,
             stage=SupplementRequest.Stage.INTAKE if at_intake else SupplementRequest.Stage.APPRAISAL,
             items=cleaned,
-            requested_at=now,
+            requested_at=m.now,
             requested_by=by,
         )
-        fields: list[str] = []
         if not at_intake:
-            dossier_clock.pause(d, at=now, reason=_("Chờ bổ sung hồ sơ"), event=event)
-            fields.append("due_at")
-        _save(d, expected_status=from_status, fields=fields)
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.supplement_requested", items=cleaned)
-        _issue_after_commit(d, IssuedDocument.Kind.SUPPLEMENT_REQUEST)
-    return d
+            dossier_clock.pause(m.d, at=m.now, reason=_("Chờ bổ sung hồ sơ"), event=m.event)
+            m.fields.add("due_at")
+        m.notify("dossier.supplement_requested", items=cleaned)
+        m.issue(IssuedDocument.Kind.SUPPLEMENT_REQUEST)
+    return m.d
 
 
 def _check_supplement_window(d: Dossier) -> None:
@@ -699,23 +683,12 @@ def refuse(dossier: Dossier, *, by: User, reasons: str) -> Dossier:
     """Refuse to receive, with specific reasons (Mẫu 03)."""
     if not reasons.strip():
         raise ValidationProblems(_("Cần nêu rõ lý do từ chối."), problems=[_("Lý do từ chối là bắt buộc.")])
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "desk.receive", d.receiving_agency)
-        from_status = d.status
-        to = target_status("refuse", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        d.refused_at = now
-        event = record_event(
-            d, action="refuse", by=by, from_status=from_status, to_status=to, note=reasons.strip(), at=now
-        )
-        _save(d, expected_status=from_status, fields=["refused_at"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.refused", reasons=reasons.strip())
-        _issue_after_commit(d, IssuedDocument.Kind.REFUSAL)
-    return d
+    with _moving(dossier, "refuse", by=by, guard=_officer(by, "desk.receive", _desk)) as m:
+        m.set(refused_at=m.now)
+        m.log(note=reasons.strip())
+        m.notify("dossier.refused", reasons=reasons.strip())
+        m.issue(IssuedDocument.Kind.REFUSAL)
+    return m.d
 
 
 # --------------------------------------------------------------------------------------------- department
@@ -723,9 +696,9 @@ def refuse(dossier: Dossier, *, by: User, reasons: str) -> Dossier:
 
 def assign(dossier: Dossier, *, by: User, to_user: User, note: str = "") -> Dossier:
     """Give the dossier to a specialist of the handling department (a leader assigns; a specialist may take)."""
-    with transaction.atomic():
-        d = _lock(dossier)
-        department = d.current_department or d.competent_agency
+
+    def guard(d: Dossier) -> None:
+        department = _handling(d)
         if not may(to_user, "dossier.process", department):
             raise ValidationProblems(
                 _("Cán bộ được chọn không thuộc đơn vị đang xử lý hồ sơ."),
@@ -734,27 +707,14 @@ def assign(dossier: Dossier, *, by: User, to_user: User, note: str = "") -> Doss
         taking_it = by.pk == to_user.pk
         if not (may(by, "dossier.assign", department) or (taking_it and may(by, "dossier.process", department))):
             raise NotAllowed(_("Bạn không có quyền phân công hồ sơ của đơn vị này."))
-        from_status = d.status
-        to = target_status("assign", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        previous = d.assignee
-        d.status = to
-        d.assignee = to_user
-        record_event(
-            d,
-            action="assign",
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-            at=now,
-            data={"assignee": to_user.display_name},
-            public=False,
-        )
+
+    with _moving(dossier, "assign", by=by, guard=guard) as m:
+        department, previous = _handling(m.d), m.d.assignee
+        m.set(assignee=to_user)
+        m.log(note=note, data={"assignee": to_user.display_name}, public=False)
         _hand_over(
-            d,
-            at=now,
+            m.d,
+            at=m.now,
             step_name=_("Thẩm định, xử lý hồ sơ"),
             role=RouteStep.Role.SPECIALIST,
             from_agency=department,
@@ -762,9 +722,7 @@ def assign(dossier: Dossier, *, by: User, to_user: User, note: str = "") -> Doss
             from_user=previous or by,
             to_user=to_user,
         )
-        _save(d, expected_status=from_status, fields=["assignee"])
-        _announce(d, before)
-    return d
+    return m.d
 
 
 def record_work(dossier: Dossier, *, by: User, kind: str, note: str, data: dict | None = None) -> DossierEvent:
@@ -798,39 +756,25 @@ def transfer(
         raise ValidationProblems(
             _("Thời gian giao cho cơ quan phối hợp phải lớn hơn 0."), problems=[_("Nhập số ngày làm việc > 0.")]
         )
-    with transaction.atomic():
-        d = _lock(dossier)
-        department = d.current_department or d.competent_agency
-        _require_officer(by, "dossier.process", department)
-        if to_agency.pk == department.pk:
+
+    def guard(d: Dossier) -> None:
+        _require_officer(by, "dossier.process", _handling(d))
+        if to_agency.pk == _handling(d).pk:
             raise ValidationProblems(_("Hãy chọn một cơ quan khác."), problems=[_("Cơ quan nhận trùng cơ quan gửi.")])
-        from_status = d.status
-        to = target_status("transfer", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        d.current_department = to_agency
-        d.assignee = None
+
+    with _moving(dossier, "transfer", by=by, guard=guard) as m:
+        department = _handling(m.d)
+        m.set(current_department=to_agency, assignee=None)
         if lead:
-            d.competent_agency = to_agency
-        event = record_event(
-            d,
-            action="transfer",
-            by=by,
-            from_status=from_status,
-            to_status=to,
+            m.set(competent_agency=to_agency)
+        share = float(share_days) if share_days is not None else None
+        m.log(
             note=note,
-            at=now,
-            data={
-                "to_agency": to_agency.code,
-                "to_agency_name": to_agency.name,
-                "lead": lead,
-                "share_days": float(share_days) if share_days is not None else None,
-            },
+            data={"to_agency": to_agency.code, "to_agency_name": to_agency.name, "lead": lead, "share_days": share},
         )
         _hand_over(
-            d,
-            at=now,
+            m.d,
+            at=m.now,
             step_name=_("Chuyển liên thông"),
             role=RouteStep.Role.SPECIALIST,
             from_agency=department,
@@ -840,15 +784,11 @@ def transfer(
             is_lead=lead,
             note=note,
             allowance_hours=(
-                float(share_days) * _calendar(to_agency).working_day_length.total_seconds() / 3600
-                if share_days is not None
-                else None
+                share * _calendar(to_agency).working_day_length.total_seconds() / 3600 if share is not None else None
             ),
         )
-        _save(d, expected_status=from_status, fields=["current_department", "assignee", "competent_agency"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.transferred", to_agency=to_agency, lead=lead)
-    return d
+        m.notify("dossier.transferred", to_agency=to_agency, lead=lead)
+    return m.d
 
 
 def propose(
@@ -863,41 +803,21 @@ def propose(
         raise ValidationProblems(
             _("Cần kèm dự thảo kết quả hoặc văn bản trả lời."), problems=[_("Tải lên hoặc tạo dự thảo văn bản.")]
         )
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "dossier.process", d.current_department or d.competent_agency)
-        if document.dossier_id != d.pk:
+    with _moving(dossier, "propose", by=by, guard=_officer(by, "dossier.process", _handling)) as m:
+        if document.dossier_id != m.d.pk:
             raise NotAllowed(_("Văn bản không thuộc hồ sơ này."))
-        from_status = d.status
-        to = target_status("propose", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        record_event(
-            d,
-            action="propose",
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-            at=now,
-            data={"outcome": outcome, "document": document.pk},
-            public=False,
-        )
-        leader_agency = _leader_agency(d)
+        m.log(note=note, data={"outcome": outcome, "document": document.pk}, public=False)
         _hand_over(
-            d,
-            at=now,
+            m.d,
+            at=m.now,
             step_name=_("Trình lãnh đạo phê duyệt"),
             role=RouteStep.Role.LEADER,
-            from_agency=d.current_department,
-            to_agency=leader_agency,
+            from_agency=m.d.current_department,
+            to_agency=_leader_agency(m.d),
             from_user=by,
             to_user=None,
         )
-        _save(d, expected_status=from_status, fields=[])
-        _announce(d, before)
-    return d
+    return m.d
 
 
 def _leader_agency(d: Dossier) -> Agency:
@@ -911,80 +831,47 @@ def current_proposal(dossier: Dossier) -> DossierEvent | None:
 def send_back(dossier: Dossier, *, by: User, comment: str) -> Dossier:
     if not comment.strip():
         raise ValidationProblems(_("Cần ghi ý kiến khi trả lại."), problems=[_("Ý kiến là bắt buộc.")])
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "dossier.approve", _leader_agency(d))
-        from_status = d.status
-        to = target_status("send_back", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        record_event(
-            d,
-            action="send_back",
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            note=comment.strip(),
-            at=now,
-            public=False,
-        )
-        department = d.current_department or d.competent_agency
+    with _moving(dossier, "send_back", by=by, guard=_officer(by, "dossier.approve", _leader_agency)) as m:
+        m.log(note=comment.strip(), public=False)
         _hand_over(
-            d,
-            at=now,
+            m.d,
+            at=m.now,
             step_name=_("Xử lý lại theo ý kiến lãnh đạo"),
             role=RouteStep.Role.SPECIALIST,
-            from_agency=_leader_agency(d),
-            to_agency=department,
+            from_agency=_leader_agency(m.d),
+            to_agency=_handling(m.d),
             from_user=by,
-            to_user=d.assignee,
+            to_user=m.d.assignee,
         )
-        _save(d, expected_status=from_status, fields=[])
-        _announce(d, before)
-    return d
+    return m.d
+
+
+def _approval_verb(d: Dossier) -> str:
+    proposal = current_proposal(d)
+    if proposal is None:
+        raise InvalidTransition(_("Hồ sơ chưa có đề xuất kết quả."))
+    return "approve" if proposal.data.get("outcome", Outcome.APPROVED) == Outcome.APPROVED else "approve_rejection"
 
 
 def approve(dossier: Dossier, *, by: User, signed_result: IssuedDocument) -> Dossier:
     """The leader approves the proposal; ``signed_result`` is the signed result or rejection letter that the
     caller produced (signing happens before this transaction, so a signing failure changes nothing)."""
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "dossier.approve", _leader_agency(d))
-        proposal = current_proposal(d)
-        if proposal is None:
-            raise InvalidTransition(_("Hồ sơ chưa có đề xuất kết quả."))
-        outcome = proposal.data.get("outcome", Outcome.APPROVED)
-        verb = "approve" if outcome == Outcome.APPROVED else "approve_rejection"
-        from_status = d.status
-        to = target_status(verb, from_status)
+    from dossiers import deadlines
+
+    with _moving(dossier, _approval_verb, by=by, guard=_officer(by, "dossier.approve", _leader_agency)) as m:
+        d = m.d
         if signed_result.dossier_id != d.pk:
             raise NotAllowed(_("Văn bản không thuộc hồ sơ này."))
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        d.outcome = outcome
-        d.resolved_at = now
-        from dossiers import deadlines
-
-        if (
-            d.due_at
-            and deadlines.classify_resolved(resolved_at=now, due_at=d.due_at, was_late=d.was_late)
+        outcome = Outcome.APPROVED if m.verb == "approve" else Outcome.REJECTED
+        late = bool(d.due_at) and (
+            deadlines.classify_resolved(resolved_at=m.now, due_at=d.due_at, was_late=d.was_late)
             == deadlines.Timeliness.LATE
-        ):
-            d.was_late = True
-        event = record_event(
-            d,
-            action=verb,
-            by=by,
-            from_status=from_status,
-            to_status=to,
-            at=now,
-            data={"document": signed_result.pk, "outcome": outcome},
         )
+        m.set(outcome=outcome, resolved_at=m.now, was_late=d.was_late or late)
+        m.log(data={"document": signed_result.pk, "outcome": outcome})
         _hand_over(
             d,
-            at=now,
+            at=m.now,
             step_name=_("Chuyển kết quả về bộ phận một cửa"),
             role=RouteStep.Role.RECEIVER,
             from_agency=_leader_agency(d),
@@ -992,10 +879,8 @@ def approve(dossier: Dossier, *, by: User, signed_result: IssuedDocument) -> Dos
             from_user=by,
             to_user=None,
         )
-        _save(d, expected_status=from_status, fields=["outcome", "resolved_at", "was_late"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.result_ready" if outcome == Outcome.APPROVED else "dossier.rejected")
-    return d
+        m.notify("dossier.result_ready" if outcome == Outcome.APPROVED else "dossier.rejected")
+    return m.d
 
 
 def issue_apology(
@@ -1005,17 +890,15 @@ def issue_apology(
     dossier; the dossier counts as late in the statistics whatever follows (ND 61 art 19.9; Long An art 11.3)."""
     if not reason.strip():
         raise ValidationProblems(_("Cần nêu lý do chậm trễ."), problems=[_("Lý do là bắt buộc.")])
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "apology.sign", d.competent_agency)
-        from_status = d.status
-        target_status("issue_apology", from_status)
+    with _moving(
+        dossier, "issue_apology", by=by, guard=_officer(by, "apology.sign", lambda d: d.competent_agency)
+    ) as m:
+        d = m.d
         if d.apology_issued or ApologySlip.objects.filter(dossier=d).exists():
             raise InvalidTransition(_("Hồ sơ đã có phiếu xin lỗi; chỉ được hẹn lại một lần."))
-        now = clock.now()
         cal = _calendar(d.competent_agency)
         problems = []
-        if d.due_at is None or cal.working_hours_between(now, d.due_at) < 8:
+        if d.due_at is None or cal.working_hours_between(m.now, d.due_at) < 8:
             problems.append(_("Phiếu xin lỗi phải được lập chậm nhất 01 ngày làm việc trước hạn trả kết quả."))
         if d.due_at and new_due_at <= d.due_at:
             problems.append(_("Ngày hẹn mới phải sau ngày hẹn cũ."))
@@ -1023,36 +906,27 @@ def issue_apology(
             problems.append(_("Ngày hẹn mới phải rơi vào giờ làm việc."))
         if problems:
             raise ValidationProblems(_("Không lập được phiếu xin lỗi."), problems=problems)
-        before = snapshot(d)
         original_due = d.due_at
-        d.apology_issued = True
-        d.was_late = True
-        event = record_event(
-            d,
-            action="issue_apology",
-            by=by,
-            from_status=from_status,
-            to_status=from_status,
+        m.set(apology_issued=True, was_late=True)
+        m.log(
             note=reason.strip(),
-            at=now,
             due_before=original_due,
             data={"new_due_at": new_due_at.isoformat(), "legal_basis": legal_basis},
         )
         dossier_clock.extend(
-            d, at=now, new_due_at=new_due_at, reason=reason.strip(), legal_basis=legal_basis, event=event
+            d, at=m.now, new_due_at=new_due_at, reason=reason.strip(), legal_basis=legal_basis, event=m.event
         )
+        m.fields.add("due_at")
         slip = ApologySlip.objects.create(
             dossier=d,
             reason=reason.strip(),
             original_due_at=original_due,
             new_due_at=new_due_at,
-            issued_at=now,
+            issued_at=m.now,
             signed_by=by,
         )
-        _save(d, expected_status=from_status, fields=["apology_issued", "was_late", "due_at"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.apology", slip=slip)
-        _issue_after_commit(d, IssuedDocument.Kind.APOLOGY)
+        m.notify("dossier.apology", slip=slip)
+        m.issue(IssuedDocument.Kind.APOLOGY)
     return slip
 
 
@@ -1060,24 +934,13 @@ def stop(dossier: Dossier, *, by: User, reason: str) -> Dossier:
     """Stop processing with a notice (e.g. the supplement never came, or the law requires it)."""
     if not reason.strip():
         raise ValidationProblems(_("Cần nêu lý do dừng giải quyết."), problems=[_("Lý do là bắt buộc.")])
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "dossier.approve", d.competent_agency)
-        from_status = d.status
-        to = target_status("stop", from_status)
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        d.stopped_at = now
-        event = record_event(
-            d, action="stop", by=by, from_status=from_status, to_status=to, note=reason.strip(), at=now
-        )
-        _close_open_handover(d, at=now)
-        _save(d, expected_status=from_status, fields=["stopped_at"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.stopped", reason=reason.strip())
-        _issue_after_commit(d, IssuedDocument.Kind.STOP_NOTICE)
-    return d
+    with _moving(dossier, "stop", by=by, guard=_officer(by, "dossier.approve", lambda d: d.competent_agency)) as m:
+        m.set(stopped_at=m.now)
+        m.log(note=reason.strip())
+        _close_open_handover(m.d, at=m.now)
+        m.notify("dossier.stopped", reason=reason.strip())
+        m.issue(IssuedDocument.Kind.STOP_NOTICE)
+    return m.d
 
 
 def mark_overdue(dossier: Dossier, *, at: datetime | None = None) -> DossierEvent | None:
@@ -1149,36 +1012,20 @@ def return_result(
         problems.append(_("Ghi số hiệu bưu gửi."))
     if problems:
         raise ValidationProblems(_("Thiếu thông tin trả kết quả."), problems=problems)
-    with transaction.atomic():
-        d = _lock(dossier)
-        _require_officer(by, "desk.receive", d.receiving_agency)
-        from_status = d.status
-        to = target_status("return_result", from_status)
-        if channel == ResultChannel.ONLINE and not d.documents.filter(kind=IssuedDocument.Kind.RESULT).exists():
+    with _moving(dossier, "return_result", by=by, guard=_officer(by, "desk.receive", _desk)) as m:
+        if channel == ResultChannel.ONLINE and not m.d.documents.filter(kind=IssuedDocument.Kind.RESULT).exists():
             raise InvalidTransition(_("Chưa có kết quả điện tử đã ký số để trả trực tuyến."))
-        now = clock.now()
-        before = snapshot(d)
-        d.status = to
-        d.returned_at = now
-        d.result_channel = channel
+        m.set(returned_at=m.now, result_channel=channel)
         if tracking_number:
-            d.return_tracking_number = tracking_number.strip()
-        event = record_event(
-            d,
-            action="return_result",
-            by=by,
-            from_status=from_status,
-            to_status=to,
+            m.set(return_tracking_number=tracking_number.strip())
+        m.log(
             note=note,
-            at=now,
             data={
                 "channel": channel,
                 "received_by": received_by_name.strip(),
                 "tracking_number": tracking_number.strip(),
             },
         )
-        _close_open_handover(d, at=now)
-        _save(d, expected_status=from_status, fields=["returned_at", "result_channel", "return_tracking_number"])
-        _announce(d, before)
-        _notify_applicant(d, event, "dossier.returned", channel=channel)
-    return d
+        _close_open_handover(m.d, at=m.now)
+        m.notify("dossier.returned", channel=channel)
+    return m.d

@@ -15,3 +15,4 @@ AXES_FAILURE_LIMIT = 5
 # Django's live server (browser tests) builds a media handler from MEDIA_URL and fails on every request when it is
 # None. Dossier files are still served only through access-checked views: nothing links to this prefix.
 MEDIA_URL = "/_media-not-linked/"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns on every request when it is missing
