@@ -9,8 +9,7 @@ returned. Screenshots of each step go to artifacts/desk-journey/, with PNG rende
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -22,20 +21,16 @@ from dossiers.services import approval, desk, processing
 from portal import clock
 from portal.models import Agency, User
 from tests.documents.pdftools import PdfPage, decode_qr, first_page_png, pdf_text
+from tests.moments import vn
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "MotCua@2026"  # the demo accounts' password (seed_demo)
 JOURNEY = "desk-journey"
 CITIZEN = "nguyenvanan@example.vn"
 RECEIVER = "motcua.tanan@longan.gov.vn"
 SPECIALIST = "chuyenvien.tanan@longan.gov.vn"
 LEADER = "lanhdao.tanan@longan.gov.vn"
-
-
-def vn(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
 
 
 def scan(path, text: str) -> str:

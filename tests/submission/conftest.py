@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -28,8 +27,7 @@ from tests.factories import (
     ProcedureVersionFactory,
     SectorFactory,
 )
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from tests.moments import VN, vn  # noqa: F401 - re-exported to the tests
 
 SCHEMA = {
     "title": "Tờ khai đăng ký khai sinh",
@@ -72,10 +70,6 @@ assert not validate_schema(SCHEMA), validate_schema(SCHEMA)
 
 # Tây Ninh (GSO 80) and one of its wards, as the address pickers know them since 7/2025.
 PROVINCE_CODE = "80"
-
-
-def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
 # --------------------------------------------------------------------------------------------- files

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -23,16 +22,9 @@ from tests.factories import (
     OfficerPostFactory,
     ProcedureVersionFactory,
 )
+from tests.moments import MINIMAL_PDF, VN, vn  # noqa: F401 - re-exported to the tests
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=VN)
+PDF = MINIMAL_PDF
 
 
 @dataclass
