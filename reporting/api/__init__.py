@@ -1,0 +1,1 @@
+"""The open-data statistics API (/api/v1/stats/)."""
