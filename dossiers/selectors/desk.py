@@ -34,6 +34,7 @@ from portal import clock
 from portal.models import Agency, OfficerPost, User
 from portal.permissions import agency_ids_where, may
 from portal.selectors import calendar_for
+from portal.workdays import WorkingCalendar
 from procedures.models import RouteStep
 
 PAGE_SIZE = 25
@@ -116,17 +117,32 @@ def _hours_text(hours: float, *, days: bool = True) -> str:
     return _("%(n)s giờ làm việc") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".").replace(".", ",")}
 
 
-def deadline_of(dossier: Dossier, *, now: datetime | None = None) -> Deadline:
+def deadline_of(
+    dossier: Dossier, *, now: datetime | None = None, calendars: dict[int | None, WorkingCalendar] | None = None
+) -> Deadline:
     """The time left for ``dossier`` where it stands: the desk's check (8 working hours by default, coloured amber
     in its last ``DESK_SLA_WARN_HOURS``) or the appointment (amber within one working day, red once overdue by the
-    date rule of Long An 30/2019 art 14.4 d)."""
+    date rule of Long An 30/2019 art 14.4 d).
+
+    ``calendars`` (agency id → calendar) lets a page of rows build each agency's calendar once: every
+    ``calendar_for`` call reads the shared calendar version from the cache.
+    """
     now = now or clock.now()
+
+    def calendar(agency: Agency | None) -> WorkingCalendar:
+        if calendars is None:
+            return calendar_for(agency)
+        key = agency.pk if agency is not None else None
+        if key not in calendars:
+            calendars[key] = calendar_for(agency)
+        return calendars[key]
+
     if dossier.status in DESK_CHECK_STATUSES:
         if dossier.status == Status.INTAKE_SUPPLEMENT:
             return Deadline("desk", None, None, "paused", _("Chờ người nộp bổ sung"))
         if dossier.desk_due_at is None:
             return Deadline("desk", None, None, "none", "")
-        hours = calendar_for(dossier.receiving_agency).working_hours_between(now, dossier.desk_due_at)
+        hours = calendar(dossier.receiving_agency).working_hours_between(now, dossier.desk_due_at)
         if hours <= 0:
             return Deadline(
                 "desk",
@@ -141,7 +157,7 @@ def deadline_of(dossier: Dossier, *, now: datetime | None = None) -> Deadline:
     if dossier.status in CLOCK_STATUSES:
         if dossier.due_at is None:
             return Deadline("due", None, None, "paused", _("Tạm dừng tính thời hạn"))
-        hours = calendar_for(dossier.competent_agency).working_hours_between(now, dossier.due_at)
+        hours = calendar(dossier.competent_agency).working_hours_between(now, dossier.due_at)
         if deadlines.is_overdue(now=now, due_at=dossier.due_at):
             return Deadline("due", dossier.due_at, hours, "bad", _("Quá hạn %(t)s") % {"t": _hours_text(hours)})
         if hours <= 0:
@@ -244,8 +260,9 @@ def page_of(
     related = ("procedure", "sector", "assignee", "current_department", "receiving_agency", "competent_agency")
     found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).select_related(*related).defer("form_data")}
     items = [found[pk] for pk in ids if pk in found]
+    calendars: dict[int | None, WorkingCalendar] = {}
     return Page(
-        rows=[Row(d, deadline_of(d, now=now)) for d in items],
+        rows=[Row(d, deadline_of(d, now=now, calendars=calendars)) for d in items],
         number=number,
         per_page=per_page,
         count=count,
