@@ -6,6 +6,7 @@ refused unless the database name contains "bench".
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
             self.stdout.flush()  # progress shows while it runs, also when redirected to a file
 
+        # Without REDIS_URL the statistics cache is the embedded database cache: make sure its table exists before
+        # the long load, not when the rebuilt statistics invalidate it at the end.
+        call_command("createcachetable", verbosity=0)
         report = seed_bench(dossiers=dossiers, seed=seed, log=log)
         self.stdout.write(
             self.style.SUCCESS(
