@@ -24,6 +24,7 @@ from dossiers.models.core import CLOCK_STATUSES, Channel
 from dossiers.selectors import lookup as lookup_selectors
 from portal import clock
 from portal.permissions import agency_ids_where
+from portal.widgets import LongSelect
 from procedures.models import Procedure, ProcedureVersion, Sector
 
 # Pseudo-status: every state in which the dossier is being handled by the departments.
@@ -111,10 +112,18 @@ class DossierFilter(django_filters.FilterSet):
         label=_("Trạng thái"), choices=(), method="filter_status", empty_label=_("Tất cả trạng thái")
     )
     procedure = django_filters.ModelChoiceFilter(
-        label=_("Thủ tục"), queryset=procedures_for, to_field_name="code", empty_label=_("Tất cả thủ tục")
+        label=_("Thủ tục"),
+        queryset=procedures_for,
+        to_field_name="code",
+        empty_label=_("Tất cả thủ tục"),
+        widget=LongSelect,
     )
     sector = django_filters.ModelChoiceFilter(
-        label=_("Lĩnh vực"), queryset=sectors_for, to_field_name="code", empty_label=_("Tất cả lĩnh vực")
+        label=_("Lĩnh vực"),
+        queryset=sectors_for,
+        to_field_name="code",
+        empty_label=_("Tất cả lĩnh vực"),
+        widget=LongSelect,
     )
     channel = django_filters.ChoiceFilter(label=_("Kênh nộp"), choices=Channel.choices, empty_label=_("Tất cả kênh"))
     received_from = django_filters.DateFilter(

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal.models import Agency
+from portal.widgets import LongSelect
 from procedures import search
 from procedures.models import AdministrativeLevel, Procedure, ProcedureVersion, Sector, ServiceLevel
 
@@ -56,7 +57,11 @@ class ProcedureFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Ví dụ: đăng ký khai sinh")}),
     )
     sector = django_filters.ModelChoiceFilter(
-        label=_("Lĩnh vực"), queryset=sectors_in_catalogue, to_field_name="code", empty_label=_("Tất cả lĩnh vực")
+        label=_("Lĩnh vực"),
+        queryset=sectors_in_catalogue,
+        to_field_name="code",
+        empty_label=_("Tất cả lĩnh vực"),
+        widget=LongSelect,
     )
     agency = AgencyFilter(
         label=_("Cơ quan"),
@@ -64,6 +69,7 @@ class ProcedureFilter(django_filters.FilterSet):
         to_field_name="code",
         method="filter_agency",
         empty_label=_("Tất cả cơ quan"),
+        widget=LongSelect,
     )
     administrative_level = django_filters.ChoiceFilter(
         label=_("Cấp thực hiện"), choices=AdministrativeLevel.choices, empty_label=_("Tất cả các cấp")

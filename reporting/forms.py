@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from dossiers.models import Channel
 from portal import clock
 from portal.models import Agency
+from portal.widgets import LongSelect
 from procedures.models import Procedure, Sector
 from reporting import stats
 from reporting.selectors import GROUPINGS, StatQuery
@@ -27,6 +28,7 @@ class FilterFields(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=gettext_lazy("Toàn tỉnh"),
+        widget=LongSelect,
         error_messages={"invalid_choice": gettext_lazy("Không có cơ quan với mã này.")},
     )
     sector = forms.ModelChoiceField(
@@ -35,6 +37,7 @@ class FilterFields(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=gettext_lazy("Tất cả lĩnh vực"),
+        widget=LongSelect,
         error_messages={"invalid_choice": gettext_lazy("Không có lĩnh vực với mã này.")},
     )
     procedure = forms.ModelChoiceField(
@@ -42,6 +45,7 @@ class FilterFields(forms.Form):
         queryset=Procedure.objects.all(),
         to_field_name="code",
         required=False,
+        widget=LongSelect,
         error_messages={"invalid_choice": gettext_lazy("Không có thủ tục với mã này.")},
     )
     channel = forms.TypedChoiceField(

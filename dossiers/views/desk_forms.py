@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models.core import Channel, Outcome, ResultChannel
 from portal.models import Agency, User
+from portal.widgets import LongSelect
 
 TEXTAREA = {"rows": 3}
 
@@ -93,7 +94,7 @@ class WorkForm(DeskForm):
 class TransferForm(DeskForm):
     id_prefix = "transfer"
 
-    to_agency = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=Agency.objects.none())
+    to_agency = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=Agency.objects.none(), widget=LongSelect)
     share_days = forms.DecimalField(
         label=_("Thời gian giao cho cơ quan này (ngày làm việc)"),
         required=False,
