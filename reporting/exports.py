@@ -34,9 +34,20 @@ COLUMN_LABELS = {
 COLUMNS = ("key", "name", *stats.FIGURE_FIELDS)
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula. Names come from imported catalogues and
+# agency lists: exported text must stay text (CSV: a leading apostrophe, as OWASP advises; XLSX: a string cell).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cells(row: StatRow) -> list:
     data = row.as_dict()
     return [data[c] for c in COLUMNS]
+
+
+def _csv_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def to_csv(rows: Sequence[StatRow]) -> bytes:
@@ -44,7 +55,9 @@ def to_csv(rows: Sequence[StatRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(COLUMN_LABELS[c]) for c in COLUMNS])
     for row in rows:
-        writer.writerow(["" if v is None else (round(v, 6) if isinstance(v, float) else v) for v in _cells(row)])
+        writer.writerow(
+            ["" if v is None else (round(v, 6) if isinstance(v, float) else _csv_text(v)) for v in _cells(row)]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -67,6 +80,9 @@ def to_xlsx(rows: Sequence[StatRow], *, title: str, subtitle: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append(_cells(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store a text beginning with "=" as a formula
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 40 if column == "name" else (22 if column == "key" else 14)
