@@ -84,13 +84,17 @@ def agency_ids_where(user: User | AnonymousUser | None, action: str) -> list[int
         return []
     if user.is_superuser:
         return None
-    paths = [path for role, path in _posts(user) if role in roles]
+    paths = tuple(sorted({path for role, path in _posts(user) if role in roles}))
     if not paths:
         return []
-    ids: set[int] = set()
-    for path in paths:
-        ids.update(Agency.objects.filter(path__startswith=path).values_list("pk", flat=True))
-    return sorted(ids)
+    # Cached on the user object for the request, like its posts: a list page asks several times (scope, filters).
+    cache = user.__dict__.setdefault("_motcua_agency_ids", {})
+    if paths not in cache:
+        ids: set[int] = set()
+        for path in paths:
+            ids.update(Agency.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        cache[paths] = sorted(ids)
+    return list(cache[paths])
 
 
 def roles_of(user: User | AnonymousUser | None) -> set[str]:
@@ -102,6 +106,7 @@ def roles_of(user: User | AnonymousUser | None) -> set[str]:
 
 
 def forget(users: Iterable[User]) -> None:
-    """Drop cached posts (after a role change in the same request)."""
+    """Drop cached posts and agency ids (after a role or agency change in the same request)."""
     for user in users:
         user.__dict__.pop("_motcua_posts", None)
+        user.__dict__.pop("_motcua_agency_ids", None)

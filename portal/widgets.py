@@ -19,7 +19,8 @@ class LongSelect(forms.Select):
     """
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        choices = list(self.choices)
+        # Not list(self.choices): list() asks a model choice iterator for its length, one more COUNT query.
+        choices = [choice for choice in self.choices]
         if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         wanted = set(self.format_value(value))
