@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from dossiers.models import Dossier
+from dossiers.models import Attachment, Dossier
 from portal.models import Agency, OfficerPost, User
 from procedures.models import Component, DocumentKind, Procedure, ProcedureVersion, Sector
+from tests.moments import MINIMAL_PDF
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -146,3 +149,22 @@ class DossierFactory(factory.django.DjangoModelFactory):
     receiving_agency = factory.LazyAttribute(lambda o: o.procedure_version.competent_agency)
     competent_agency = factory.LazyAttribute(lambda o: o.procedure_version.competent_agency)
     channel = Dossier._meta.get_field("channel").default
+
+
+def attach_file(
+    dossier: Dossier, component, *, name: str = "don.pdf", content: bytes = MINIMAL_PDF, version: int = 1
+) -> Attachment:
+    """A PDF attached by the applicant to ``component`` of ``dossier``, stored like an upload."""
+    attachment = Attachment(
+        dossier=dossier,
+        component=component,
+        version=version,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=dossier.applicant,
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.base import ContentFile
 
-from dossiers.models import Attachment, Dossier, DossierEvent, Status
+from dossiers.models import Dossier, DossierEvent, Status
 from dossiers.models.core import Channel, ResultChannel
 from portal.models import Agency, OfficerPost
 from tests.factories import (
@@ -22,6 +20,7 @@ from tests.factories import (
     OfficerPostFactory,
     ProcedureVersionFactory,
     SectorFactory,
+    attach_file,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -110,22 +109,6 @@ def procedure_version(province):
     return version
 
 
-def attach(dossier: Dossier, component, name: str, content: bytes, *, version: int = 1) -> Attachment:
-    digest = hashlib.sha256(content).hexdigest()
-    item = Attachment(
-        dossier=dossier,
-        component=component,
-        version=version,
-        original_name=name,
-        content_type="application/pdf",
-        size=len(content),
-        sha256=digest,
-    )
-    item.file.save(name, ContentFile(content), save=False)
-    item.save()
-    return item
-
-
 @pytest.fixture
 def applicant(db):
     return CitizenFactory(
@@ -162,9 +145,9 @@ def received(province, officers, procedure_version, applicant) -> Dossier:
         },
     )
     components = list(procedure_version.components.order_by("sort_order"))
-    attach(dossier, components[0], "to-khai-lltp.pdf", b"%PDF-1.7 to khai")
-    attach(dossier, components[1], "cccd-mat-truoc.pdf", b"%PDF-1.7 cccd truoc")
-    attach(dossier, components[1], "cccd-mat-sau.pdf", b"%PDF-1.7 cccd sau")
+    attach_file(dossier, components[0], name="to-khai-lltp.pdf", content=b"%PDF-1.7 to khai")
+    attach_file(dossier, components[1], name="cccd-mat-truoc.pdf", content=b"%PDF-1.7 cccd truoc")
+    attach_file(dossier, components[1], name="cccd-mat-sau.pdf", content=b"%PDF-1.7 cccd sau")
     dossier.status = Status.RECEIVED
     dossier.code = "000.00.01.H41-261123-0007"
     dossier.lookup_secret = "Qx7pL2mZ9rT4wV1k"

@@ -19,10 +19,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.files.base import ContentFile
 
 from dossiers import workflow
-from dossiers.models import Attachment, Dossier, IssuedDocument
+from dossiers.models import Dossier, IssuedDocument
 from portal.models import Agency, Message, OfficerPost, User
 from procedures.models import RouteStep
 from tests.factories import (
@@ -32,6 +31,7 @@ from tests.factories import (
     OfficerFactory,
     OfficerPostFactory,
     ProcedureVersionFactory,
+    attach_file,
 )
 from tests.moments import MINIMAL_PDF, VN, vn  # noqa: F401 - re-exported to the tests
 
@@ -78,18 +78,7 @@ class Province:
         return dossier
 
     def attach(self, dossier: Dossier) -> None:
-        component = dossier.procedure_version.components.first()
-        attachment = Attachment(
-            dossier=dossier,
-            component=component,
-            original_name="don.pdf",
-            content_type="application/pdf",
-            size=len(PDF),
-            sha256="a" * 64,
-            uploaded_by=dossier.applicant,
-        )
-        attachment.file.save("don.pdf", ContentFile(PDF), save=False)
-        attachment.save()
+        attach_file(dossier, dossier.procedure_version.components.first())
 
     def ask_supplement(self, dossier: Dossier, when: datetime) -> Dossier:
         with at(when):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.files.base import ContentFile
 
 from dossiers import workflow
 from dossiers.models import Attachment, Dossier
@@ -21,6 +20,7 @@ from tests.factories import (
     OfficerFactory,
     OfficerPostFactory,
     ProcedureVersionFactory,
+    attach_file,
 )
 from tests.moments import MINIMAL_PDF, VN, vn  # noqa: F401 - re-exported to the tests
 
@@ -53,19 +53,7 @@ class World:
         return dossier
 
     def attach(self, dossier: Dossier, component=None) -> Attachment:
-        component = component or self.component
-        attachment = Attachment(
-            dossier=dossier,
-            component=component,
-            original_name="don.pdf",
-            content_type="application/pdf",
-            size=len(PDF),
-            sha256="a" * 64,
-            uploaded_by=dossier.applicant,
-        )
-        attachment.file.save("don.pdf", ContentFile(PDF), save=False)
-        attachment.save()
-        return attachment
+        return attach_file(dossier, component or self.component)
 
     def submitted(self, **kwargs) -> Dossier:
         dossier = self.draft(**kwargs)
