@@ -4,15 +4,14 @@ level-4 citizen signs with their own tool and uploads (issue 4 point 6), each st
 from __future__ import annotations
 
 import hashlib
-import io
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from django.core.files.base import ContentFile
 
 from dossiers import documents, pki, signing
 from dossiers.models import DossierEvent, IssuedDocument
 from portal.exceptions import PortalError
+from tests.citizen_signing import citizen_signs
 
 pytestmark = pytest.mark.django_db
 
@@ -39,31 +38,6 @@ def propose(dossier, officer, pdf: bytes, *, outcome: str = "approved") -> Issue
         data={"outcome": outcome, "document": draft.pk},
     )
     return draft
-
-
-def citizen_signs(pdf: bytes, pki_dir, tmp_path) -> bytes:
-    """The citizen's own signing tool (pyHanko used directly, not the portal's code), with a certificate from a
-    CA the province trusts."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
-    ca_cert, ca_key = pki.ensure_ca(pki_dir)
-    cert, key = pki.issue_certificate(
-        ca_cert=ca_cert,
-        ca_key=ca_key,
-        common_name="Nguyễn Văn An",
-        organization="Công dân",
-        identifier="CCCD:080090001234",
-    )
-    (tmp_path / "citizen.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "citizen.key").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    signer = signers.SimpleSigner.load(str(tmp_path / "citizen.key"), str(tmp_path / "citizen.pem"))
-    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
-    out = io.BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer, output=out)
-    return out.getvalue()
 
 
 def test_the_leader_signs_the_proposed_result(received, officers, agency_certificates, result_pdf):

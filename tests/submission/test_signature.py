@@ -4,17 +4,16 @@ unsigned dossier is marked "to be signed at pickup" (Long An 30/2019 art 8.3).""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from dossiers import pki
 from dossiers.models import IssuedDocument, Status
 from dossiers.models.core import SignatureStatus
 from dossiers.services import signature, submission
 from portal.exceptions import InvalidTransition, NotAllowed, ValidationProblems
+from tests.citizen_signing import citizen_signs
 from tests.submission.conftest import upload, vn
 
 pytestmark = pytest.mark.django_db
@@ -39,30 +38,6 @@ def trust(settings, trusted_ca):
     settings.SIGNING_DIR = str(trusted_ca)
     settings.SIGNING_TRUST_ROOTS = []
     return settings
-
-
-def citizen_signs(pdf: bytes, ca_dir: Path, tmp_path: Path) -> bytes:
-    """The citizen's own signing tool (pyHanko, not the portal's code) with a certificate issued by ``ca_dir``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
-    ca_cert, ca_key = pki.ensure_ca(ca_dir)
-    cert, key = pki.issue_certificate(
-        ca_cert=ca_cert,
-        ca_key=ca_key,
-        common_name="Nguyễn Văn An",
-        organization="Công dân",
-        identifier="CCCD:080090001234",
-    )
-    (tmp_path / "me.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "me.key").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    signer = signers.SimpleSigner.load(str(tmp_path / "me.key"), str(tmp_path / "me.pem"))
-    meta = signers.PdfSignatureMetadata(field_name="ChuKyCongDan", subfilter=fields.SigSeedSubFilter.PADES)
-    out = io.BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer, output=out)
-    return out.getvalue()
 
 
 @pytest.fixture
