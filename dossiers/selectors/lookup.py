@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from django.db import connection
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierEvent, IssuedDocument, Status
-from portal import clock
+from portal import clock, prepared
 from procedures.models import Procedure, Sector
 
 # Codes are <agency code>-<YYMMDD>-<sequence> (ND 61/2018 art 26); imported history may carry other systems'
@@ -141,9 +140,7 @@ def find(code: str) -> Found | None:
     """The received dossier with this code, or None."""
     if not looks_like_code(code):
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_find_sql(), [code])
-        row = cursor.fetchone()
+    row = prepared.fetchone(_find_sql(), [code])
     if row is None:
         return None
     row = list(row)
