@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from dossiers.selectors import lookup as lookup_selectors
 from dossiers.views.lookup import limited, limited_message, not_found_message
+from portal.api_negotiation import JSONOnlyMixin
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -76,7 +77,7 @@ def as_json(result: lookup_selectors.LookupResult) -> dict:
 _ERROR = inline_serializer("LookupError", fields={"detail": serializers.CharField(), "code": serializers.CharField()})
 
 
-class LookupView(APIView):
+class LookupView(JSONOnlyMixin, APIView):
     authentication_classes: list = []
     permission_classes: list = []
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import clock
+from portal.api_negotiation import JSONOnlyMixin
 from reporting import selectors
 from reporting.forms import ApiQueryForm
 
@@ -58,7 +59,7 @@ StatsResponseSerializer = inline_serializer(
 )
 
 
-class StatsView(APIView):
+class StatsView(JSONOnlyMixin, APIView):
     authentication_classes: list = []
     permission_classes: list = []
 

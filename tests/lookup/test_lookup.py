@@ -253,6 +253,16 @@ def test_the_api_body_has_the_documented_fields(client, dossier):
     assert set(client.get(f"/api/v1/lookup/{CODE}/", {"k": SECRET}).json()) == documented
 
 
+def test_the_api_answers_json_whatever_the_client_accepts(client, dossier):
+    """Open-data endpoints answer JSON to browsers too (no browsable-API page), errors included."""
+    for accept in ("text/html,application/xhtml+xml", "application/xml", "*/*"):
+        found = client.get(f"/api/v1/lookup/{CODE}/", HTTP_ACCEPT=accept)
+        assert (found.status_code, found["Content-Type"]) == (200, "application/json")
+        assert found.json()["code"] == CODE
+        missing = client.get("/api/v1/lookup/000.00.01.H41-260302-0099/", HTTP_ACCEPT=accept)
+        assert (missing.status_code, missing["Content-Type"]) == (404, "application/json")
+
+
 def test_the_one_round_trip_counter_is_django_ratelimits_counter(rf, settings, db):
     """On Redis the lookup counts in one pipelined round trip; the key and window are django-ratelimit's, so the
     library sees the same count."""

@@ -55,6 +55,11 @@ class TestApi:
         # the business dossier (due 20/3) and the residence dossier (due 6/3), both open on 31/3
         assert body["rows"][0]["pending_overdue"] == 2
 
+    def test_json_for_browsers_too(self, client, data):
+        response = client.get("/api/v1/stats/", MARCH, HTTP_ACCEPT="text/html,application/xhtml+xml")
+        assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+        assert response.json()["rows"][0]["received"] == 4
+
     def test_filters_by_codes(self, client, data):
         body = client.get("/api/v1/stats/", {**MARCH, "agency": "000.00.04.H41", "group_by": "channel"}).json()
         assert {r["key"]: r["received"] for r in body["rows"]} == {"1": 1, "2": 1}
