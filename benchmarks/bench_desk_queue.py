@@ -108,8 +108,7 @@ def main(argv: list[str] | None = None) -> dict:
     first_page = [row.dossier.pk for row in listing("desk", {"status": ""}).page.rows]
 
     def baseline() -> int:
-        related = ("procedure", "sector", "assignee", "current_department", "receiving_agency", "competent_agency")
-        rows = list(Dossier.objects.filter(pk__in=first_page).select_related(*related).defer("form_data"))
+        rows = desk.rows_by_pk(first_page)
         for dossier in rows:
             desk.deadline_of(dossier)
         return len(rows)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dossiers import deadlines
@@ -35,7 +35,7 @@ from portal.models import Agency, OfficerPost, User
 from portal.permissions import agency_ids_where, may
 from portal.selectors import calendar_for
 from portal.workdays import WorkingCalendar
-from procedures.models import RouteStep
+from procedures.models import Procedure, RouteStep
 
 PAGE_SIZE = 25
 COUNT_LIMIT = 1000
@@ -242,6 +242,24 @@ def _page_ids(
     return [pk for pk, _value in rows[offset : offset + per_page]]
 
 
+# A page's related rows are read by one query each rather than joined: the seven-table join took PostgreSQL longer to
+# plan than to run, and repeated the same few agencies and procedures on every row (17 ms against 9 ms a page).
+_ROW_RELATED = (
+    Prefetch("procedure", queryset=Procedure.objects.defer("search_text", "search_name")),
+    "sector",
+    "assignee",
+    "current_department",
+    "receiving_agency",
+    "competent_agency",
+)
+
+
+def rows_by_pk(ids: list[int]) -> list[Dossier]:
+    """The dossiers ``ids``, in that order, with what a list row shows of them (not their form data)."""
+    found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).prefetch_related(*_ROW_RELATED).defer("form_data")}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def page_of(
     queryset: QuerySet[Dossier], *, number: Any, per_page: int = PAGE_SIZE, order: tuple[str, bool] | None = None
 ) -> Page:
@@ -257,9 +275,7 @@ def page_of(
     # Order and cut on the narrow rows, then read the page's 25 full rows with their agencies: joining and sorting
     # wide rows first costs seconds on a desk of 400,000 dossiers.
     ids = _page_ids(queryset, offset=offset, per_page=per_page, exact=exact, order=order)
-    related = ("procedure", "sector", "assignee", "current_department", "receiving_agency", "competent_agency")
-    found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).select_related(*related).defer("form_data")}
-    items = [found[pk] for pk in ids if pk in found]
+    items = rows_by_pk(ids)
     calendars: dict[int | None, WorkingCalendar] = {}
     return Page(
         rows=[Row(d, deadline_of(d, now=now, calendars=calendars)) for d in items],
