@@ -1,10 +1,10 @@
 """Hot read queries as prepared statements on PostgreSQL.
 
-The public lookup runs one small statement per request, and on PostgreSQL planning it costs about as much as running
-it. psycopg prepares a statement once per connection when asked (``prepare=True``); Django's own cursors bind
-parameters on the client side and cannot, so the few hot statements go through a server-binding psycopg cursor on
-Django's connection (same session settings, time zone and type loaders). Elsewhere, and on SQLite, the ordinary
-Django cursor runs them.
+The public lookup runs one small statement per request, and the statistics one join of a few dozen index probes; on
+PostgreSQL planning either costs about as much as running it. psycopg prepares a statement once per connection when
+asked (``prepare=True``); Django's own cursors bind parameters on the client side and cannot, so the few hot
+statements go through a server-binding psycopg cursor on Django's connection (same session settings, time zone and
+type loaders). Elsewhere, and on SQLite, the ordinary Django cursor runs them.
 
 Such a statement also takes the place of the per-request health check (CONN_HEALTH_CHECKS, one more round trip): if
 the kept connection turns out to be broken (the server restarted, say) and no transaction is open, the connection is
@@ -13,7 +13,7 @@ closed and the statement runs once more on a fresh one, so the caller never sees
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, connection
@@ -21,19 +21,28 @@ from django.db import InterfaceError, OperationalError, connection
 
 def fetchone(sql: str, params: Sequence[Any]) -> tuple | None:
     """The first row of ``sql`` (``%s`` placeholders), prepared once per connection on PostgreSQL."""
+    return _run(sql, params, lambda cursor: cursor.fetchone())
+
+
+def fetchall(sql: str, params: Sequence[Any]) -> list[tuple]:
+    """Every row of ``sql`` (``%s`` placeholders), prepared once per connection on PostgreSQL."""
+    return _run(sql, params, lambda cursor: cursor.fetchall())
+
+
+def _run(sql: str, params: Sequence[Any], fetch: Callable[[Any], Any]) -> Any:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return fetch(cursor)
     try:
         with connection.wrap_database_errors:
-            return _fetchone_prepared(sql, params)
+            return _run_prepared(sql, params, fetch)
     except (OperationalError, InterfaceError):
         if connection.in_atomic_block or not _broken():
             raise
     connection.close()  # broken outside a transaction: reconnect and run it once more
     with connection.wrap_database_errors:
-        return _fetchone_prepared(sql, params)
+        return _run_prepared(sql, params, fetch)
 
 
 def _broken() -> bool:
@@ -44,7 +53,7 @@ def _broken() -> bool:
 _NEVER_AUTOMATICALLY = 2**31 - 1
 
 
-def _fetchone_prepared(sql: str, params: Sequence[Any]) -> tuple | None:
+def _run_prepared(sql: str, params: Sequence[Any], fetch: Callable[[Any], Any]) -> Any:
     import psycopg
 
     connection.ensure_connection()
@@ -57,4 +66,4 @@ def _fetchone_prepared(sql: str, params: Sequence[Any]) -> tuple | None:
         raw.prepare_threshold = _NEVER_AUTOMATICALLY
     with psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, params, prepare=True)
-        return cursor.fetchone()
+        return fetch(cursor)

@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from dossiers.models import ApologySlip, Channel
-from portal import clock
+from portal import clock, prepared
 from portal.models import Agency
 from procedures.models import Procedure, Sector
 from reporting import stats
@@ -321,12 +321,11 @@ def _slice_totals(query: StatQuery, *, before_start: date, end: date, reference:
             f"SELECT {_NAME_COLUMNS}, {columns} "
             f"{_slice_joins()} {latest('b')} {latest('e')} {latest('r')} WHERE {where}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [before_start, end, reference, *where_params])
-            return [
-                (*row[:n], *([v or 0 for v in row[n + i * width : n + (i + 1) * width]] for i in range(3)))
-                for row in cursor.fetchall()
-            ]
+        # Prepared: planning this join of 66 slices with three probes each took as long as running it.
+        rows = prepared.fetchall(sql, [before_start, end, reference, *where_params])
+        return [
+            (*row[:n], *([v or 0 for v in row[n + i * width : n + (i + 1) * width]] for i in range(3))) for row in rows
+        ]
 
     # Portable form (the embedded SQLite default): the ids of the three rows per slice, then the rows.
     def latest_id() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import psycopg
 import pytest
 from django.db import OperationalError, connection, transaction
@@ -30,6 +32,12 @@ def test_answers_and_prepares_the_statement_once() -> None:
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%motcua-prepared-test%"]
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_fetchall_keeps_the_rows_and_their_types() -> None:
+    rows = prepared.fetchall("SELECT n, %s::date + n FROM generate_series(1, %s) AS n ORDER BY n", ["2026-02-27", 3])
+    assert rows == [(1, date(2026, 2, 28)), (2, date(2026, 3, 1)), (3, date(2026, 3, 2))]
 
 
 @pytest.mark.django_db
