@@ -11,7 +11,8 @@ Issue 7, point 7. Measured side by side in one run, as ratios against baselines 
   page, each as time per request ÷ the lookup's (≤ 3×) — statistics with the answer cache off (every request
   computed from the rollups) and, for information, on;
 * the Mẫu 01 PDF ÷ WeasyPrint rendering a blank A5 page, in process (≤ 2×);
-* each of these at 10 M dossiers ÷ at 1 M (≤ 1.3×).
+* each of these at 10 M dossiers ÷ at 1 M (≤ 1.3×): a server per dataset runs at once and the rounds go through
+  both datasets' cases in turn, so that the machine's changing speed touches both alike.
 
 Datasets are databases loaded by ``manage.py seed_bench`` (``motcua_bench`` with 1 M, ``motcua_bench10m`` with
 10 M, on the server of DATABASE_URL; ``--datasets 1m=postgres://…,10m=postgres://…`` to choose). A case that is
@@ -345,89 +346,115 @@ def machine() -> dict:
     return info
 
 
-def measure_dataset(name: str, url: str, args, cases: list[Case]) -> dict:
+def dataset_info(name: str, url: str) -> tuple[dict, dict | None]:
+    """``(results, ctx)``: what the dataset holds (results["available"]) and what requests need (codes, session)."""
     print(f"\n--- dataset {name}: {urlsplit(url).path.lstrip('/')}", flush=True)
     try:
         info = _django_child(url, DATASET_INFO)
     except RuntimeError as exc:
         print(f"  not available: {str(exc)[-300:]}")
-        return {"available": False, "reason": str(exc)[-300:]}
+        return {"available": False, "reason": str(exc)[-300:]}, None
     if info.get("error") or not info.get("codes"):
         reason = info.get("error") or "no dossiers: run manage.py seed_bench"
         print(f"  not available: {reason}")
-        return {"available": False, "reason": reason}
+        return {"available": False, "reason": reason}, None
     ctx = {"codes": info["codes"], "today": date.fromisoformat(info["today"]), "session": info.get("session")}
     print(
         f"  {info['dossiers']:,} dossiers ({info['table_size']}), received {info['span'][0][:10]} … "
         f"{info['span'][1][:10]}; rollups: {info['rollup_rows']:,} rows over {info['slices']} slices"
     )
-    results: dict = {"available": True, "info": {k: v for k, v in info.items() if k not in ("codes", "session")}}
+    return {"available": True, "info": {k: v for k, v in info.items() if k not in ("codes", "session")}}, ctx
+
+
+def measure_all(datasets: dict[str, str], args, cases: list[Case]) -> dict:
+    """Every case on every dataset. One gunicorn per dataset (and cache setting) runs at once, and the rounds go
+    through every dataset's cases in turn, so that a shared machine's changing speed touches 1 M and 10 M alike."""
+    results: dict[str, dict] = {}
+    contexts: dict[str, dict] = {}
+    for name, url in datasets.items():
+        results[name], ctx = dataset_info(name, url)
+        if ctx is not None:
+            contexts[name] = ctx
     for cache in (False, True):
         group = [c for c in cases if c.cache == cache]
-        if not group:
+        if not group or not contexts:
             continue
-        server = Server(url, cache=cache, workers=args.workers)
+        servers: dict[str, Server] = {}
         try:
-            runnable = []
-            for case in group:
-                if case.name != "minimal":
-                    status, _ = request(
-                        server.port,
-                        case.url(random.Random(1), ctx),
-                        f"sessionid={ctx['session']}" if case.session and ctx.get("session") else "",
-                    )
-                    if status != 200:
-                        print(f"  {case.name}: not available (HTTP {status})")
-                        results[case.name] = {"available": False, "reason": f"HTTP {status}"}
-                        continue
-                runnable.append(case)
-            if cache and not any(c.name == "minimal" for c in runnable):
-                runnable.insert(0, next(c for c in CASES if c.name == "minimal"))
-            # warm up every case, then interleave rounds so that a busy machine slows all of them alike
-            for case in runnable:
-                load(server.port, case, ctx, seconds=1.0, concurrency=args.concurrency, seed=0)
-            samples: dict[str, list[Measure]] = {c.name: [] for c in runnable}
+            runnable: dict[str, list[Case]] = {}
+            for name, ctx in contexts.items():
+                server = servers[name] = Server(datasets[name], cache=cache, workers=args.workers)
+                runnable[name] = []
+                for case in group:
+                    if case.name != "minimal":
+                        cookie = f"sessionid={ctx['session']}" if case.session and ctx.get("session") else ""
+                        status, _ = request(server.port, case.url(random.Random(1), ctx), cookie)
+                        if status != 200:
+                            print(f"  [{name}] {case.name}: not available (HTTP {status})")
+                            results[name][case.name] = {"available": False, "reason": f"HTTP {status}"}
+                            continue
+                    runnable[name].append(case)
+                if cache and not any(c.name == "minimal" for c in runnable[name]):
+                    runnable[name].insert(0, next(c for c in CASES if c.name == "minimal"))
+            for name, group_cases in runnable.items():  # warm up every case of every dataset
+                for case in group_cases:
+                    load(servers[name].port, case, contexts[name], seconds=1.0, concurrency=args.concurrency, seed=0)
+            samples = {(name, c.name): [] for name, group_cases in runnable.items() for c in group_cases}
             for r in range(args.rounds):
-                for case in runnable:
-                    samples[case.name].append(
-                        load(server.port, case, ctx, seconds=args.seconds, concurrency=args.concurrency, seed=r + 1)
+                for name, group_cases in runnable.items():
+                    for case in group_cases:
+                        measure = load(
+                            servers[name].port,
+                            case,
+                            contexts[name],
+                            seconds=args.seconds,
+                            concurrency=args.concurrency,
+                            seed=r + 1,
+                        )
+                        samples[(name, case.name)].append(measure)
+            for name, group_cases in runnable.items():
+                print(f"  [{name}] {'with the statistics cache on' if cache else 'cache off'}:")
+                for case in group_cases:
+                    key = case.name if not (cache and case.name == "minimal") else "minimal_cached_server"
+                    results[name][key] = _summary(samples[(name, case.name)])
+                    item = results[name][key]
+                    print(
+                        f"    {case.label:<60} {item['throughput']:8.1f} req/s   p50 {item['p50_ms']:7.1f} ms"
+                        f"   p95 {item['p95_ms']:7.1f} ms   errors {item['errors']}"
                     )
-            for case in runnable:
-                key = case.name if not (cache and case.name == "minimal") else "minimal_cached_server"
-                measures = samples[case.name]
-                throughput = statistics.median(m.throughput for m in measures)
-                latencies = sorted(x for m in measures for x in m.latencies)
-                errors = sum(m.errors for m in measures)
-                results[key] = {
-                    "available": True,
-                    "throughput": throughput,
-                    "ms_per_request": 1000 / throughput if throughput else None,
-                    "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else None,
-                    "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)] if latencies else None,
-                    "requests": sum(m.requests for m in measures),
-                    "errors": errors,
-                }
-                print(
-                    f"  {case.label:<62} {throughput:8.1f} req/s   p50 {results[key]['p50_ms']:7.1f} ms"
-                    f"   p95 {results[key]['p95_ms']:7.1f} ms   errors {errors}"
-                )
         finally:
-            server.stop()
+            for server in servers.values():
+                server.stop()
     if args.pdf:
-        try:
-            pdf = _django_child(url, f"ROUNDS = {args.pdf_rounds}\n" + PDF_CHILD)
-        except RuntimeError as exc:
-            pdf = {"error": str(exc)[-300:]}
-        if pdf.get("error"):
-            print(f"  {PDF_CASE}: not available ({pdf['error']})")
-            results[PDF_CASE] = {"available": False, "reason": pdf["error"]}
-        else:
-            results[PDF_CASE] = {"available": True, **pdf}
-            print(
-                f"  {'Mẫu 01 PDF vs blank A5 page (in process)':<62} {pdf['receipt'] * 1000:8.1f} ms vs "
-                f"{pdf['blank'] * 1000:.1f} ms = {pdf['ratio']:.2f}×"
-            )
+        for name in contexts:
+            try:
+                pdf = _django_child(datasets[name], f"ROUNDS = {args.pdf_rounds}\n" + PDF_CHILD)
+            except RuntimeError as exc:
+                pdf = {"error": str(exc)[-300:]}
+            if pdf.get("error"):
+                print(f"  [{name}] {PDF_CASE}: not available ({pdf['error']})")
+                results[name][PDF_CASE] = {"available": False, "reason": pdf["error"]}
+            else:
+                results[name][PDF_CASE] = {"available": True, **pdf}
+                print(
+                    f"  [{name}] {'Mẫu 01 PDF vs blank A5 page (in process)':<60} {pdf['receipt'] * 1000:8.1f} ms "
+                    f"vs {pdf['blank'] * 1000:.1f} ms = {pdf['ratio']:.2f}×"
+                )
     return results
+
+
+def _summary(measures: list[Measure]) -> dict:
+    throughput = statistics.median(m.throughput for m in measures)
+    latencies = sorted(x for m in measures for x in m.latencies)
+    return {
+        "available": True,
+        "throughput": throughput,
+        "ms_per_request": 1000 / throughput if throughput else None,
+        "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else None,
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)] if latencies else None,
+        "requests": sum(m.requests for m in measures),
+        "errors": sum(m.errors for m in measures),
+    }
 
 
 def ratios(results: dict) -> list[dict]:
@@ -481,27 +508,20 @@ def ratios(results: dict) -> list[dict]:
         )
     small, large = results.get("1m", {}), results.get("10m", {})
     if small.get("available") and large.get("available"):
-        # The two datasets are measured minutes apart, and a shared machine's speed drifts meanwhile (the minimal
-        # view's throughput moved by a quarter within one run here). So each case is first taken relative to the
-        # baseline measured in the same rounds on the same server (the minimal view; the blank page for Mẫu 01), and
-        # those relative costs are compared; the raw ratio of the two measurements is given beside it.
+        # HTTP cases of both datasets are measured in the same interleaved rounds (measure_all), so their times
+        # compare directly. Mẫu 01 is rendered in process, one dataset after the other: it is compared relative to
+        # the blank page rendered in the same rounds, the raw ratio beside it.
         for case in [c for c in CASES if c.name != "minimal"] + [None]:
             name = case.name if case else PDF_CASE
             a, b = small.get(name) or {}, large.get(name) or {}
-            value = raw = None
+            value, note = None, ""
             if a.get("available") and b.get("available"):
                 if case is None:
-                    raw = b["receipt"] / a["receipt"]
                     value = b["ratio"] / a["ratio"]
+                    note = f"relative to the blank page; raw {b['receipt'] / a['receipt']:.2f}"
                 else:
-                    baseline = "minimal_cached_server" if case.cache else "minimal"
-                    raw = a["throughput"] / b["throughput"]
-                    base_small = (small.get(baseline) or {}).get("throughput")
-                    base_large = (large.get(baseline) or {}).get("throughput")
-                    if base_small and base_large:
-                        value = (base_large / b["throughput"]) / (base_small / a["throughput"])
-            note = f"raw {raw:.2f}" if raw is not None else "not measured"
-            add(f"[10m ÷ 1m] {name} time per request, relative to its baseline", value, TARGETS["scale"], note=note)
+                    value, note = a["throughput"] / b["throughput"], ""
+            add(f"[10m ÷ 1m] {name} time per request", value, TARGETS["scale"], note=note)
     return rows
 
 
@@ -586,7 +606,7 @@ def main(argv: list[str] | None = None) -> dict:
         args.pdf = args.pdf and PDF_CASE in wanted
     machine_info = machine()
     print("Public benchmark —", ", ".join(f"{k}: {v}" for k, v in machine_info.items()))
-    results = {name: measure_dataset(name, url, args, cases) for name, url in datasets.items()}
+    results = measure_all(datasets, args, cases)
     rows = ratios(results)
     print("\nRatios against the targets:")
     for row in rows:
