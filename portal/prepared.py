@@ -9,6 +9,9 @@ type loaders). Elsewhere, and on SQLite, the ordinary Django cursor runs them.
 Such a statement also takes the place of the per-request health check (CONN_HEALTH_CHECKS, one more round trip): if
 the kept connection turns out to be broken (the server restarted, say) and no transaction is open, the connection is
 closed and the statement runs once more on a fresh one, so the caller never sees the stale connection.
+
+Deployments that put a transaction-pooling PgBouncer between the portal and PostgreSQL need PgBouncer 1.21 or later
+with ``max_prepared_statements`` set (psycopg's protocol-level statements then follow the server connection).
 """
 
 from __future__ import annotations
