@@ -11,7 +11,10 @@ admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = gettext_lazy("Quản trị hệ thống")
 
+# Django tries these patterns in order, and the API (the public lookup above all) is the hottest traffic: it comes
+# first, before the prefix-less includes that every other path walks through in full.
 urlpatterns = [
+    path("api/v1/", include("portal.api_urls")),
     path("", views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("portal.accounts.urls")),
@@ -20,7 +23,6 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("feedback.urls")),
     path("thong-ke/", include("reporting.urls")),
-    path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("quan-tri/", admin.site.urls),
