@@ -56,6 +56,7 @@ class Case:
     cache: bool = False  # measured with the statistics answer cache on
     needs: str = ""
     session: bool = False
+    info: bool = False  # measured for information (a floor), not against a target
 
 
 def _year(ctx: dict) -> int:
@@ -69,6 +70,12 @@ CASES = [
         "lookup_api",
         "lookup API /api/v1/lookup/<code>/",
         lambda rng, ctx: f"/api/v1/lookup/{rng.choice(ctx['codes'])}/",
+    ),
+    Case(
+        "lookup_floor",
+        "floor: rate limit + dossier query, tiny JSON (information)",
+        lambda rng, ctx: f"/bench/floor/{rng.choice(ctx['codes'])}/",
+        info=True,
     ),
     Case(
         "stats_api",
@@ -187,20 +194,28 @@ else:
         with connection.cursor() as c:
             c.execute("SELECT id FROM dossiers_dossier TABLESAMPLE SYSTEM (0.1) WHERE code IS NOT NULL LIMIT 50")
             ids = [r[0] for r in c.fetchall()]
+    from bench_documents import words_alone
     kind = IssuedDocument.Kind.RECEIPT
-    blank, receipt = [], []
+    blank, receipt, words = [], [], []
     with transaction.atomic():
         render.render_blank(page_size="A5")
         service.render_document(Dossier.objects.get(pk=ids[0]), kind)
+        spec = service.build(Dossier.objects.get(pk=ids[0]), kind)
+        words_html = words_alone(
+            render.render_html(spec.template, {**spec.context, "number": spec.number_text}, page_size=spec.page_size)
+        )
         for i in range(ROUNDS):
             t = time.perf_counter(); render.render_blank(page_size="A5"); blank.append(time.perf_counter() - t)
             t = time.perf_counter()
             service.render_document(Dossier.objects.get(pk=ids[i % len(ids)]), kind)
             receipt.append(time.perf_counter() - t)
+            t = time.perf_counter(); render.html_to_pdf(words_html); words.append(time.perf_counter() - t)
         transaction.set_rollback(True)
     result["blank"] = statistics.median(blank)
     result["receipt"] = statistics.median(receipt)
     result["ratio"] = statistics.median(r / b for r, b in zip(receipt, blank))
+    result["words"] = statistics.median(words)
+    result["words_ratio"] = statistics.median(w / b for w, b in zip(words, blank))
 """
 
 
@@ -461,6 +476,9 @@ def ratios(results: dict) -> list[dict]:
     """Every target of point 7 as one row: what, value, target, passed (None when not measurable)."""
     rows = []
 
+    def info(what: str, value: float, note: str) -> None:
+        rows.append({"what": what, "value": value, "target": "", "passed": None, "note": note, "info": True})
+
     def add(what: str, value: float | None, target: float, higher_is_better: bool = False, note: str = "") -> None:
         passed = None if value is None else (value >= target if higher_is_better else value <= target)
         rows.append(
@@ -494,6 +512,12 @@ def ratios(results: dict) -> list[dict]:
         for name in ("lookup_page", "lookup_api"):
             value = tp(name) / base if tp(name) and base else None
             add(f"[{dataset}] {name} throughput ÷ minimal JSON view", value, TARGETS["lookup"], higher_is_better=True)
+        if tp("lookup_floor") and base:
+            info(
+                f"[{dataset}] lookup_floor throughput ÷ minimal JSON view",
+                tp("lookup_floor") / base,
+                "the most a lookup making its two round trips can reach",
+            )
         lookup = tp("lookup_api")
         for name in ("stats_api", "stats_page", "desk_queue", "stats_api_cached", "stats_page_cached"):
             value = lookup / tp(name) if tp(name) and lookup else None
@@ -506,12 +530,18 @@ def ratios(results: dict) -> list[dict]:
             TARGETS["pdf"],
             note=pdf.get("reason", ""),
         )
+        if pdf.get("words_ratio"):
+            info(
+                f"[{dataset}] Mẫu 01's words alone ÷ blank WeasyPrint page",
+                pdf["words_ratio"],
+                "the least WeasyPrint spends on the receipt's text in any layout",
+            )
     small, large = results.get("1m", {}), results.get("10m", {})
     if small.get("available") and large.get("available"):
         # HTTP cases of both datasets are measured in the same interleaved rounds (measure_all), so their times
         # compare directly. Mẫu 01 is rendered in process, one dataset after the other: it is compared relative to
         # the blank page rendered in the same rounds, the raw ratio beside it.
-        for case in [c for c in CASES if c.name != "minimal"] + [None]:
+        for case in [c for c in CASES if c.name != "minimal" and not c.info] + [None]:
             name = case.name if case else PDF_CASE
             a, b = small.get(name) or {}, large.get(name) or {}
             value, note = None, ""
@@ -523,6 +553,12 @@ def ratios(results: dict) -> list[dict]:
                     value, note = a["throughput"] / b["throughput"], ""
             add(f"[10m ÷ 1m] {name} time per request", value, TARGETS["scale"], note=note)
     return rows
+
+
+def _verdict(row: dict, *, missed: str) -> str:
+    if row.get("info"):
+        return "information"
+    return {True: "met", False: missed, None: "not measured"}[row["passed"]]
 
 
 def write_results(path: Path, *, machine_info: dict, results: dict, rows: list[dict], args) -> None:
@@ -568,6 +604,11 @@ def write_results(path: Path, *, machine_info: dict, results: dict, rows: list[d
                 lines.append(
                     f"| {name} | blank A5 page, WeasyPrint (in process) | | {item['blank'] * 1000:.1f} | | | |"
                 )
+                if "words" in item:
+                    lines.append(
+                        f"| {name} | Mẫu 01's words alone, WeasyPrint (in process) | | "
+                        f"{item['words'] * 1000:.1f} | | | |"
+                    )
                 continue
             lines.append(
                 f"| {name} | {labels.get(case, case)} | {item['throughput']:.1f} | {item['ms_per_request']:.2f} | "
@@ -576,7 +617,7 @@ def write_results(path: Path, *, machine_info: dict, results: dict, rows: list[d
     lines += ["", "## Ratios against the targets", "", "| what | ratio | target | verdict |", "|---|---:|---|---|"]
     for row in rows:
         value = "" if row["value"] is None else f"{row['value']:.2f}"
-        verdict = {True: "met", False: "**missed**", None: "not measured"}[row["passed"]]
+        verdict = _verdict(row, missed="**missed**")
         if row["note"]:
             verdict += f" ({row['note']})"
         lines.append(f"| {row['what']} | {value} | {row['target']} | {verdict} |")
@@ -611,7 +652,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("\nRatios against the targets:")
     for row in rows:
         value = "   —  " if row["value"] is None else f"{row['value']:6.2f}"
-        verdict = {True: "met", False: "MISSED", None: "not measured"}[row["passed"]]
+        verdict = _verdict(row, missed="MISSED")
         print(f"  {row['what']:<62} {value}  target {row['target']:<6} {verdict} {row['note']}")
     if args.results:
         write_results(args.results, machine_info=machine_info, results=results, rows=rows, args=args)

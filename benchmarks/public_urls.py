@@ -1,4 +1,4 @@
-"""The portal's URLs plus the baseline view of bench_public.py."""
+"""The portal's URLs plus the baseline and the floor views of bench_public.py."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
@@ -9,8 +9,20 @@ def minimal(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
+def lookup_floor(request: HttpRequest, code: str) -> JsonResponse:
+    """What any lookup must do and no more: count the client in the shared rate limit (Redis) and read the dossier
+    (PostgreSQL, the prepared statement), then answer as little as the baseline. Its throughput ÷ the baseline's is
+    the most a lookup built on these two round trips can reach, whatever the code around them."""
+    from dossiers.selectors.lookup import find
+    from dossiers.views.lookup import limited
+
+    limited(request)
+    return JsonResponse({"ok": find(code) is not None})
+
+
 urlpatterns = [
     path("bench/minimal/", minimal),
+    path("bench/floor/<str:code>/", lookup_floor),
     path("", include("portal.urls")),
 ]
 
