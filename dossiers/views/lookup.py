@@ -49,7 +49,7 @@ def limited(request: HttpRequest, *, group: str = LOOKUP_GROUP, rate: str | None
     """Count this request against the client's allowance; True once it is used up (HTML and API share it).
 
     django-ratelimit decides the key and the window. Its counting takes three round trips to Redis (add, then
-    exists and incr, each through a newly built client); on Redis the same counter is kept here with one INCR
+    exists and incr); on Redis the same counter is kept here with one INCR
     (plus EXPIRE once per window), because the rate limit was most of the cost of a lookup
     (benchmarks/bench_public.py). Other caches use django-ratelimit itself.
     """
@@ -62,15 +62,6 @@ def limited(request: HttpRequest, *, group: str = LOOKUP_GROUP, rate: str | None
     return is_ratelimited(request, group=group, key=client_address, rate=rate, increment=True)
 
 
-def _redis_client(cache: RedisCache):
-    """One client object per process and cache (Django builds a new one, with its callback table, for every
-    operation; the connection pool behind it is shared either way)."""
-    client = getattr(cache, "_motcua_client", None)
-    if client is None:
-        client = cache._motcua_client = cache._cache.get_client(None, write=True)
-    return client
-
-
 def _count_on_redis(cache: RedisCache, request: HttpRequest, *, group: str, rate: str) -> bool:
     from django_ratelimit import ALL
     from django_ratelimit.core import EXPIRATION_FUDGE, _get_window, _make_cache_key, _split_rate
@@ -78,7 +69,7 @@ def _count_on_redis(cache: RedisCache, request: HttpRequest, *, group: str, rate
     limit, period = _split_rate(rate)
     value = client_address(group, request)
     key = cache.make_and_validate_key(_make_cache_key(group, _get_window(value, period), rate, value, ALL))
-    client = _redis_client(cache)
+    client = cache._cache.get_client(key, write=True)
     count = client.incr(key)
     if count == 1:  # the window's first request sets its expiry (a key left without one is never read again)
         client.expire(key, period + EXPIRATION_FUDGE)

@@ -111,7 +111,7 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 REDIS_URL = config("REDIS_URL", None, help_text="Redis URL for the task broker and cache. Default: no server.")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared by the web and worker processes of the embedded default (rate limits, statistics cache). It lives in
     # its own SQLite file reached through its own connection (portal.dbrouters): a cache write made inside a business
