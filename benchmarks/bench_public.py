@@ -11,6 +11,10 @@ Issue 7, point 7. Measured side by side in one run, as ratios against baselines 
   page, each as time per request ÷ the lookup's (≤ 3×) — statistics with the answer cache off (every request
   computed from the rollups) and, for information, on;
 * the Mẫu 01 PDF ÷ WeasyPrint rendering a blank A5 page, in process (≤ 2×);
+* for information, the floors under two of these targets: ``/bench/floor/<code>/`` (public_urls.py) makes only the
+  lookup's two round trips (the rate limit in Redis, the dossier's query) and answers like the baseline, so its
+  throughput ÷ the baseline's is the most any lookup on those round trips can reach; and WeasyPrint on the receipt's
+  words alone, in one paragraph, ÷ the blank page is about the least any layout of Mẫu 01 can cost;
 * each of these at 10 M dossiers ÷ at 1 M (≤ 1.3×): a server per dataset runs at once and the rounds go through
   both datasets' cases in turn, so that the machine's changing speed touches both alike.
 
