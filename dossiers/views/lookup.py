@@ -49,9 +49,9 @@ def limited(request: HttpRequest, *, group: str = LOOKUP_GROUP, rate: str | None
     """Count this request against the client's allowance; True once it is used up (HTML and API share it).
 
     django-ratelimit decides the key and the window. Its counting takes three round trips to Redis (add, then
-    exists and incr); on Redis the same counter is kept here with one INCR
-    (plus EXPIRE once per window), because the rate limit was most of the cost of a lookup
-    (benchmarks/bench_public.py). Other caches use django-ratelimit itself.
+    exists and incr); on Redis the same counter is kept here with one INCR (plus EXPIRE once per window), because
+    the rate limit was most of the cost of a lookup (benchmarks/bench_public.py). Other caches use django-ratelimit
+    itself.
     """
     rate = rate or lookup_rate()
     if not getattr(settings, "RATELIMIT_ENABLE", True):
